@@ -1,0 +1,100 @@
+"""Files that content points at (photos, videos, documents): found safely, published once.
+
+A relative path resolves against the file that names it, then against the same
+folder of the default locale; ``/media/x.jpg`` resolves from the content folder. A
+path can never reach outside the content folder, whatever it is dressed as.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from .images import IMAGE_SUFFIXES, ImageProblem, PublishedImage, publish_image
+from .sources import is_junk
+
+
+class AssetProblem(Exception):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass(frozen=True)
+class Asset:
+    path: str  # output path
+    width: int = 0
+    height: int = 0
+
+
+@dataclass
+class AssetStore:
+    """Resolves references and remembers what to publish, each file once."""
+
+    content: Path
+    images: dict[Path, PublishedImage] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)  # output path -> source
+    _failed: dict[Path, ImageProblem] = field(default_factory=dict)
+
+    def find(self, target: str, base_dirs: list[Path]) -> Path:
+        """The file ``target`` names, looked up in ``base_dirs`` in order."""
+        text = unquote(target.strip())
+        if not text:
+            raise AssetProblem("the file name is empty", "write the name of the file, like photo.jpg")
+        scheme = urlsplit(text).scheme
+        if scheme and len(scheme) > 1:  # `C:` would be a Windows drive: refused below as absolute
+            raise AssetProblem(f"`{target}` is a web address, not a file in the content folder",
+                               "download the file into the content folder and use its name")
+        if "\\" in text or (len(text) > 1 and text[1] == ":") or "\x00" in text:
+            raise AssetProblem(f"`{target}` is not a usable file path", "use forward slashes, like photos/maria.jpg")
+        posix = PurePosixPath(text)
+        if posix.is_absolute():
+            if posix.parts[1:2] != ("media",):
+                raise AssetProblem(f"`{target}` starts with /, which means the shared media/ folder, but it is not in media/",
+                                   "write the path relative to this file, like maria.jpg, or put the file in content/media/")
+            base_dirs, posix = [self.content], PurePosixPath(*posix.parts[1:])
+        if any(part in ("..",) for part in posix.parts) and not self._inside(base_dirs, posix):
+            raise AssetProblem(f"`{target}` points outside the content folder", "keep photos inside the content folder")
+        if any(is_junk(part) for part in posix.parts):
+            raise AssetProblem(f"`{target}` is a hidden or temporary file, which is never published",
+                               "rename the file so it does not start with a dot")
+        root = self.content.resolve()
+        for base in base_dirs:
+            candidate = (base / posix)
+            try:
+                resolved = candidate.resolve(strict=True)
+            except (OSError, RuntimeError):
+                continue
+            if not resolved.is_relative_to(root):
+                raise AssetProblem(f"`{target}` points outside the content folder", "keep photos inside the content folder")
+            if resolved.is_file():
+                return resolved
+        raise AssetProblem(f"the file `{target}` was not found",
+                           "check the spelling and that the file is in the same folder as this one")
+
+    def _inside(self, base_dirs: list[Path], posix: PurePosixPath) -> bool:
+        root = self.content.resolve()
+        return all((base / posix).resolve().is_relative_to(root) for base in base_dirs)
+
+    def image(self, path: Path) -> PublishedImage:
+        if path in self._failed:
+            raise self._failed[path]
+        if path not in self.images:
+            if path.suffix.lower() not in IMAGE_SUFFIXES:
+                raise AssetProblem(f"`{path.name}` is not a photo; photos must be JPEG, PNG, WebP or GIF",
+                                   "save it as a .jpg or .png file")
+            try:
+                self.images[path] = publish_image(path)
+            except ImageProblem as problem:
+                self._failed[path] = problem
+                raise
+        return self.images[path]
+
+    def file(self, path: Path) -> Asset:
+        """A non-image file (a video, a PDF) published by content hash."""
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        stem = "".join(ch if ch.isascii() and (ch.isalnum() or ch == "-") else "-" for ch in path.stem.lower()).strip("-")
+        out = f"files/{stem or 'file'}-{digest}{path.suffix.lower()}"
+        self.files[out] = path
+        return Asset(out)

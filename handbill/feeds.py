@@ -1,0 +1,93 @@
+"""The machine-read files: Atom feeds, the sitemap with hreflang alternates, robots.txt.
+
+Written by hand rather than with an XML library so the bytes are stable, and every
+text goes through :func:`xml_text`, which drops what XML 1.0 cannot hold (control
+characters, lone surrogates) before escaping.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Escaped text that is always well-formed XML."""
+    return escape(_NOT_XML.sub("", text))
+
+
+def xml_attr(text: str) -> str:
+    return quoteattr(_NOT_XML.sub("", text))
+
+
+def _stamp(date: dt.date | None) -> str:
+    return f"{(date or dt.date(2000, 1, 1)).isoformat()}T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    title: str
+    url: str
+    date: dt.date | None
+    summary: str
+    author: str
+    content_html: str
+    lang: str
+
+
+def atom_feed(*, title: str, feed_url: str, home_url: str, lang: str, items: list[FeedItem]) -> str:
+    updated = max((item.date for item in items if item.date), default=None)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={xml_attr(lang)}>',
+        f"  <title>{xml_text(title)}</title>",
+        f"  <id>{xml_text(feed_url)}</id>",
+        f'  <link rel="self" href={xml_attr(feed_url)}/>',
+        f'  <link rel="alternate" type="text/html" href={xml_attr(home_url)}/>',
+        f"  <updated>{_stamp(updated)}</updated>",
+    ]
+    for item in items:
+        lines += [
+            f"  <entry xml:lang={xml_attr(item.lang)}>",
+            f"    <title>{xml_text(item.title)}</title>",
+            f'    <link rel="alternate" type="text/html" href={xml_attr(item.url)}/>',
+            f"    <id>{xml_text(item.url)}</id>",
+            f"    <updated>{_stamp(item.date)}</updated>",
+            f"    <author><name>{xml_text(item.author or title)}</name></author>",
+        ]
+        if item.summary:
+            lines.append(f"    <summary>{xml_text(item.summary)}</summary>")
+        lines.append(f'    <content type="html">{xml_text(item.content_html)}</content>')
+        lines.append("  </entry>")
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class SitemapUrl:
+    loc: str
+    lastmod: dt.date | None
+    alternates: tuple[tuple[str, str], ...]  # (hreflang, url), x-default included
+
+
+def sitemap(urls: list[SitemapUrl]) -> str:
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for url in urls:
+        lines.append(f"  <url><loc>{xml_text(url.loc)}</loc>")
+        if url.lastmod:
+            lines.append(f"    <lastmod>{url.lastmod.isoformat()}</lastmod>")
+        for hreflang, href in url.alternates:
+            lines.append(f'    <xhtml:link rel="alternate" hreflang={xml_attr(hreflang)} href={xml_attr(href)}/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots(sitemap_url: str) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"

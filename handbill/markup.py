@@ -1,0 +1,358 @@
+"""Markdown bodies of stories, campaigns and pages, turned into safe HTML.
+
+Stories come from members of the public, so raw HTML is allowed but every page goes
+through one sanitising pass (nh3, an explicit allowlist) on the *final* HTML: nothing
+that runs script survives, in whatever disguise it was written.
+
+Order of work for a body: Python-Markdown renders it (raw HTML passes through), a
+rewriter visits every ``<a href>``, ``<img src>`` and ``<video src>`` start tag,
+Markdown-made or raw alike, and asks the resolver where ``.md`` links and local
+files go; then nh3 cleans the result, resolver output included.
+
+Decisions:
+
+- **No iframes, no third-party requests from our pages.** A paragraph holding only a
+  YouTube, Vimeo or PeerTube link becomes a "Watch the video on ..." link out, never
+  an embedded player; supporters are not tracked by a video host just by reading a
+  story. A local ``.mp4``/``.webm`` written as an image becomes a ``<video>`` with a
+  download link as fallback. Pasted ``<iframe>`` embeds are removed with a warning
+  that says how to write the video instead.
+- **rel:** external ``http(s)`` links get ``rel="noopener noreferrer"`` (the story a
+  supporter read is not told to the site they go to); relative, fragment, ``mailto:``
+  and ``tel:`` links get no ``rel``, so in-site navigation is untouched. A ``rel``
+  written in raw HTML is replaced by this rule. nh3's own ``link_rel`` is off.
+- Headings are left at the level written; the page template shows the title as
+  ``<h1>``, so bodies should use ``##`` and below.
+"""
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from handbill.diagnostics import Diagnostics
+
+WATCH_VIDEO_TEXT = "▶ Watch the video on {host}"  # English for now; to be localised
+DOWNLOAD_VIDEO_TEXT = "Download the video"
+EXTERNAL_REL = "noopener noreferrer"
+VIDEO_SUFFIXES = (".mp4", ".webm")
+
+EXTENSIONS = ("tables", "footnotes", "smarty", "toc", "fenced_code", "sane_lists")
+_BLOCK_PROCESSORS = ("empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist",
+                     "quote", "reference")  # all of Python-Markdown's but "paragraph"
+INLINE_TAGS = frozenset(
+    "a abbr b br cite code del em i ins kbd mark q s small span strong sub sup u".split()
+)
+ALLOWED_TAGS = INLINE_TAGS | frozenset(
+    "p hr h1 h2 h3 h4 h5 h6 blockquote pre ul ol li dl dt dd img video figure figcaption"
+    " table thead tbody tfoot tr th td caption div section".split()
+)
+_ID_CLASS = {"id", "class"}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title", "id", "class", "rel"},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding", "class"},
+    "video": {"src", "controls", "preload", "poster", "width", "height"},
+    "th": {"align", "colspan", "rowspan", "style"},  # style: only text-align survives
+    "td": {"align", "colspan", "rowspan", "style"},
+    **{f"h{n}": {"id"} for n in range(1, 7)},
+    **{tag: _ID_CLASS for tag in ("li", "sup", "div", "section", "p")},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# Removed together with their content (the rest of the disallowed tags keep their text).
+CONTENT_REMOVED_TAGS = frozenset({"script", "style", "iframe", "object", "noscript", "template", "svg", "math"})
+
+MARKDOWN_SETTINGS: str = repr((
+    ("markdown", markdown.__version__), ("nh3", nh3.__version__),
+    ("extensions", EXTENSIONS), ("toc.slugify", "slugify_unicode"),
+    ("tags", sorted(ALLOWED_TAGS)), ("inline_tags", sorted(INLINE_TAGS)),
+    ("attributes", sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items())),
+    ("schemes", sorted(URL_SCHEMES)), ("rel", EXTERNAL_REL),
+    ("video", WATCH_VIDEO_TEXT, DOWNLOAD_VIDEO_TEXT, VIDEO_SUFFIXES),
+))  # a stable description of everything that shapes the output, for cache keys
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image target found in a body, for the resolver."""
+
+    target: str  # the href/src as written, HTML- and percent-decoded: '../wic/stories/keisha.md#quote'
+    line: int  # 1-based line in the original file (front matter included)
+
+
+class Resolver(Protocol):
+    """Turns content paths into URLs; reports its own errors and then returns None."""
+
+    def page_link(self, ref: Reference) -> str | None: ...
+
+    def image(self, ref: Reference) -> dict[str, str] | None: ...
+
+
+class MarkdownRenderer:
+    """Holds one configured markdown.Markdown instance, reused (reset between documents) for speed."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=list(EXTENSIONS),
+            extension_configs={"toc": {"slugify": slugify_unicode}},
+            output_format="html",
+        )
+        self._md.treeprocessors.register(_VideoLinkProcessor(self._md), "handbill_video_link", 25)
+        self._inline = markdown.Markdown(extensions=["smarty"], output_format="html")
+        for name in _BLOCK_PROCESSORS:  # one line is never a heading, list or code block
+            self._inline.parser.blockprocessors.deregister(name, strict=False)
+        self._inline.preprocessors.deregister("html_block", strict=False)
+
+    def render(self, text: str, *, path: str | Path, first_line: int, resolver: Resolver,
+               diags: Diagnostics) -> str:
+        """A Markdown body as safe HTML; links and images resolved, unsafe content reported."""
+        self._md.reset()
+        html = self._md.convert(text)
+        html = _Rewriter(html, _SourceLines(text, first_line), resolver, path, diags).rewrite()
+        return sanitize_html(html)
+
+    def render_inline(self, text: str) -> str:
+        """One line of Markdown (emphasis, links, code) for short fields; sanitised, no <p>."""
+        self._inline.reset()
+        html = self._inline.convert(" ".join(text.split()))
+        html = html.removeprefix("<p>").removesuffix("</p>")
+        html = _Rewriter(html, _SourceLines(text, 1), None, "", None).rewrite()
+        return _clean(html, INLINE_TAGS)
+
+
+def sanitize_html(html: str) -> str:
+    """The security pass: keep only allowlisted tags, attributes and URL schemes."""
+    return _clean(html, ALLOWED_TAGS)
+
+
+def _clean(html: str, tags: frozenset[str]) -> str:
+    return nh3.clean(
+        html,
+        tags=set(tags),
+        clean_content_tags=set(CONTENT_REMOVED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items() if tag in tags},
+        attribute_filter=_filter_attribute,
+        link_rel=None,
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """A second, stricter URL check after nh3's own: scheme read with all whitespace removed
+    ('jav  ascript:' is dropped too), and every candidate of a srcset checked."""
+    if attribute in ("href", "src", "poster") and _scheme(value) not in URL_SCHEMES | {""}:
+        return None
+    if attribute == "srcset":
+        urls = (candidate.split()[0] for candidate in value.split(",") if candidate.strip())
+        if any(_scheme(url) not in ("", "http", "https") for url in urls):
+            return None
+    return value
+
+
+def _scheme(url: str) -> str:
+    """The scheme a browser would see: control chars and whitespace removed, lower case."""
+    squeezed = re.sub(r"[\x00-\x20\x7f]", "", htmllib.unescape(url)).lower()
+    match = re.match(r"([a-z][a-z0-9+.\-]*):", squeezed)
+    return match.group(1) if match else ""
+
+
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url.strip())
+    except ValueError:  # e.g. a broken IPv6 host; treated as nothing we can resolve
+        return None
+
+
+def _is_local(url: str) -> bool:
+    """A path in the content folder: relative, or from the content root ('/media/x.jpg')."""
+    parts = _split(url)
+    return bool(parts and not parts.scheme and not parts.netloc and parts.path)
+
+
+def _video_host(url: str) -> str | None:
+    """'YouTube', 'Vimeo' or the PeerTube host when url is a video page there, else None."""
+    parts = _split(url)
+    if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.removeprefix("www.").removeprefix("m.")
+    if host == "youtube.com" and parts.path == "/watch" and parse_qs(parts.query).get("v"):
+        return "YouTube"
+    if host == "youtu.be" and len(parts.path) > 1:
+        return "YouTube"
+    if host == "vimeo.com" and re.fullmatch(r"/\d+/?", parts.path):
+        return "Vimeo"
+    if re.fullmatch(r"/w/[0-9A-Za-z-]{8,}/?", parts.path):  # PeerTube's short video URL
+        return parts.hostname
+    return None
+
+
+class _VideoLinkProcessor(Treeprocessor):
+    """A paragraph holding only a video page's URL becomes a "Watch the video" link out."""
+
+    def run(self, root) -> None:
+        for p in root.iter("p"):  # runs before inline parsing: p.text is the raw Markdown
+            match = re.fullmatch(r"<?(https?://\S+?)>?", (p.text or "").strip())
+            host = _video_host(htmllib.unescape(match.group(1))) if match and not len(p) else None
+            if host:
+                p.text = None
+                p.set("class", "video-link")
+                link = p.makeelement("a", {"href": htmllib.unescape(match.group(1))})
+                link.text = AtomicString(WATCH_VIDEO_TEXT.format(host=host))
+                p.append(link)
+
+
+_TARGET_RE = re.compile(
+    r"\]\(\s*(?:<([^>\n]*)>|([^\s)]+))"  # [text](target "title") and ![alt](target)
+    r"|^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))"  # [id]: target
+    r"|<(?:a|img|video)\b[^>]*?\s(?:href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))",  # raw HTML
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _target_key(target: str) -> str:
+    return unquote(htmllib.unescape(target.strip()))
+
+
+class _SourceLines:
+    """Where things are written in the original file; Python-Markdown keeps no line numbers."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self._text = text
+        self._first_line = first_line
+        self._targets: dict[str, int] = {}
+        for match in _TARGET_RE.finditer(text):
+            group = next(i for i, value in enumerate(match.groups(), 1) if value is not None)
+            self._targets.setdefault(_target_key(match.group(group)), self._line_at(match.start(group)))
+
+    def _line_at(self, offset: int) -> int:
+        return self._first_line + self._text.count("\n", 0, offset)
+
+    def of_target(self, target: str) -> int:
+        """The first line where a link/image target is written (the body's first line if unsure)."""
+        if _target_key(target) in self._targets:
+            return self._targets[_target_key(target)]
+        return self.of_pattern(re.escape(target))
+
+    def of_pattern(self, pattern: str) -> int:
+        match = re.search(pattern, self._text, re.IGNORECASE)
+        return self._line_at(match.start()) if match else self._first_line
+
+
+_WARNED_TAGS = {  # tags a volunteer may paste in, what we say about their removal, and the fix
+    "iframe embed object": ("pages never embed other sites' players or widgets",
+                            "for a video, put its YouTube, Vimeo or PeerTube link alone on a line"),
+    "script style svg math": ("pasted scripts and styles never reach the page",
+                              "delete it; the theme styles every page"),
+    "form input button select textarea": ("pasted forms never reach the page",
+                                          "delete it; the campaign page has the petition form"),
+    "meta base link": ("it has no place in the text", "delete it; page settings come from the front matter"),
+}
+_TAG_WARNINGS = {tag: texts for tags, texts in _WARNED_TAGS.items() for tag in tags.split()}
+
+
+class _Rewriter(HTMLParser):
+    """Resolves links and media in rendered HTML by editing start tags in place."""
+
+    def __init__(self, html: str, lines: _SourceLines, resolver: Resolver | None,
+                 path: str | Path, diags: Diagnostics | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self._html, self._lines, self._resolver = html, lines, resolver
+        self._path, self._diags = path, diags
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+        self._edits: list[tuple[int, int, str]] = []
+
+    def rewrite(self) -> str:
+        self.feed(self._html)
+        self.close()
+        out, last = [], 0
+        for start, end, new in self._edits:
+            out += [self._html[last:start], new]
+            last = end
+        return "".join(out) + self._html[last:]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        first: dict[str, str | None] = {}
+        for name, value in attrs:
+            first.setdefault(name, value)  # browsers keep the first of duplicate attributes
+        if self._diags is not None:
+            self._warn_unsafe(tag, first)
+        new = self._rewrite_tag(tag, first)
+        if new is not None:
+            line, col = self.getpos()
+            start = self._line_starts[line - 1] + col
+            self._edits.append((start, start + len(self.get_starttag_text() or ""), new))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def _rewrite_tag(self, tag: str, attrs: dict[str, str | None]) -> str | None:
+        if tag == "a" and attrs.get("href") is not None:
+            return _start_tag("a", self._link(attrs))
+        src = attrs.get("src") or ""
+        if tag in ("img", "video") and self._resolver is not None and _is_local(src):
+            resolved = self._resolver.image(self._reference(src))
+            if resolved is None:
+                return ""  # the resolver reported it; a broken image is dropped
+            if tag == "video":
+                return _start_tag("video", {**attrs, "src": resolved["src"]})
+            if _split(src).path.lower().endswith(VIDEO_SUFFIXES):
+                return _video_tag(resolved["src"])
+            kept = {k: v for k, v in attrs.items() if k not in ("src", "srcset", "sizes")}
+            return _start_tag("img", {**kept, **resolved})
+        return None
+
+    def _link(self, attrs: dict[str, str | None]) -> dict[str, str | None]:
+        href = (attrs["href"] or "").strip()
+        parts = _split(href)
+        is_page = parts and not parts.scheme and not parts.netloc and parts.path.lower().endswith(".md")
+        if is_page and self._resolver is not None:
+            url = self._resolver.page_link(self._reference(href))
+            href = "#" if url is None else url + (f"#{parts.fragment}" if parts.fragment else "")
+        attrs = {k: v for k, v in attrs.items() if k != "rel"} | {"href": href}
+        if parts and parts.scheme in ("http", "https"):
+            attrs["rel"] = EXTERNAL_REL
+        return attrs
+
+    def _reference(self, target: str) -> Reference:
+        return Reference(unquote(target), self._lines.of_target(target))
+
+    def _warn_unsafe(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag in _TAG_WARNINGS:
+            why, hint = _TAG_WARNINGS[tag]
+            line = self._lines.of_pattern(rf"<\s*{re.escape(tag)}\b")
+            self._diags.warning(self._path, line, 0, f"the <{tag}> was removed: {why}", hint)
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                line = self._lines.of_pattern(rf"\b{re.escape(name)}\s*=")
+                self._diags.warning(self._path, line, 0, f"the `{name}` attribute was removed: "
+                                    "pasted scripts never run", f"delete `{name}=...`")
+            elif name in ("href", "src", "poster") and _scheme(value or "") not in URL_SCHEMES | {""}:
+                self._diags.warning(
+                    self._path, self._lines.of_target(value or ""), 0,
+                    f"the link to a `{_scheme(value or '')}:` address was removed",
+                    "links may point to web pages (https://...), email (mailto:) or phone numbers (tel:)",
+                )
+
+
+def _start_tag(tag: str, attrs: dict[str, str | None]) -> str:
+    parts = [tag] + [name if value is None else f'{name}="{htmllib.escape(value)}"'
+                     for name, value in attrs.items()]
+    return f"<{' '.join(parts)}>"
+
+
+def _video_tag(src: str) -> str:
+    video = _start_tag("video", {"controls": None, "preload": "metadata", "src": src})
+    return f'{video}{_start_tag("a", {"href": src})}{DOWNLOAD_VIDEO_TEXT}</a></video>'

@@ -1,0 +1,137 @@
+"""The whole build, as a table of contents of its steps."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assets import AssetStore
+from .diagnostics import BuildFailed, Diagnostics
+from .feeds import FeedItem, SitemapUrl, atom_feed, robots, sitemap
+from .locales import localize
+from .pages import PageRenderer, PlannedPage, Planner, campaign_css
+from .project import Project, load_project
+from .routes import Routes, output_file
+from .strings import load_catalog
+from .theme import load_theme
+from .views import ViewBuilder
+from .writer import StagedOutput, check_output_dir
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content: Path
+    out: Path
+    base_url: str | None = None
+    drafts: bool = False
+    strict: bool = False
+    cards: bool = True
+
+
+@dataclass
+class BuildResult:
+    diagnostics: Diagnostics
+    files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes
+    pages: int = 0
+    locales: int = 0
+
+
+def render_site(options: BuildOptions, diags: Diagnostics) -> BuildResult:
+    """Read, check and render everything into memory. Touches no output folder."""
+    project = load_project(options.content, diags, base_url=options.base_url)
+    theme = load_theme(project.site.theme, options.content, diags, project.site.path)
+    catalog = load_catalog(list(theme.dirs), options.content, list(project.site.locales),
+                           project.site.default_locale, diags)
+    sites = localize(project, diags, drafts=options.drafts)
+    routes = Routes(project.site.base_url, project.site.default_locale)
+    assets = AssetStore(options.content)
+    views = ViewBuilder(routes, assets, project.inventory.locale_dirs, project.site.default_locale, diags)
+    pages = Planner(project, sites, routes, catalog, views).plan()
+    result = BuildResult(diags, pages=len(pages), locales=len(sites))
+    files = result.files
+    _add_static(files, theme, project, sites)
+    static_hashes = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in files.items()}
+
+    def asset_href(name: str) -> str:
+        path = f"static/{name}"
+        return f"{routes.href(path)}?v={static_hashes[path]}" if path in static_hashes else routes.href(path)
+
+    if diags.errors:  # rendering on top of broken input only adds noise
+        return result
+    renderer = PageRenderer(theme.environment(), project, routes, catalog, pages, sites, asset_href)
+    for page in pages:
+        _put(files, output_file(page.path), renderer.render(page).encode("utf-8"))
+    _add_feeds(files, project, routes, catalog, planner_views=views, pages=pages)
+    _put(files, "sitemap.xml", sitemap(_sitemap_urls(pages, renderer, routes)).encode())
+    _put(files, "robots.txt", robots(routes.absolute("sitemap.xml")).encode())
+    for path, image in sorted(assets.images.items()):
+        files.setdefault(image.path, image.data)
+    for out_path, source in sorted(assets.files.items()):
+        files.setdefault(out_path, source.read_bytes())
+    for rel, path in sorted(project.inventory.media.items()):
+        files.setdefault(f"media/{rel}", path.read_bytes())
+    return result
+
+
+def _put(files: dict[str, bytes], path: str, data: bytes) -> None:
+    if path in files:
+        raise RuntimeError(f"two outputs for {path}")
+    files[path] = data
+
+
+def _add_static(files: dict[str, bytes], theme, project: Project, sites) -> None:
+    for rel, path in theme.static_files().items():
+        files[f"static/{rel}"] = path.read_bytes()
+    default_site = sites.get(project.site.default_locale)
+    files["static/campaigns.css"] = campaign_css(default_site.campaigns if default_site else []).encode()
+
+
+def _add_feeds(files, project: Project, routes: Routes, catalog, *, planner_views, pages: list[PlannedPage]) -> None:
+    by_locale: dict[str, list[FeedItem]] = {}
+    for page in pages:
+        story = page.context.get("story")
+        if story is None or story.is_fallback:
+            continue
+        by_locale.setdefault(page.locale, []).append(
+            FeedItem(story.title, story.url, story.date, story.summary, story.author, story.body_html, story.lang))
+    for locale in project.site.locales:
+        items = sorted(by_locale.get(locale, []), key=lambda i: (i.date.toordinal() if i.date else 0, i.url), reverse=True)
+        t = catalog.translator(locale)
+        feed_path = routes.feed(locale)
+        _put(files, feed_path, atom_feed(title=t("feed_title", site=project.site.title), feed_url=routes.absolute(feed_path),
+                                         home_url=routes.absolute(routes.home(locale)), lang=locale,
+                                         items=items[:FEED_SIZE]).encode())
+
+
+def _sitemap_urls(pages: list[PlannedPage], renderer: PageRenderer, routes: Routes) -> list[SitemapUrl]:
+    return [SitemapUrl(routes.absolute(page.path), page.lastmod, renderer.alternates(page))
+            for page in pages if not page.is_fallback and not page.noindex]
+
+
+def build(options: BuildOptions, diags: Diagnostics | None = None) -> BuildResult:
+    """Build the site into ``options.out``; raises BuildFailed with every problem found.
+
+    The output folder is checked before anything is read, the site is rendered in
+    memory, and only a complete build is swapped in, so a failure leaves the previous
+    site exactly as it was.
+    """
+    diags = diags or Diagnostics(root=Path.cwd())
+    check_output_dir(options.out, content=options.content, protected=_protected(options.content))
+    result = render_site(options, diags)
+    if diags.has_errors(options.strict):
+        raise BuildFailed(diags)
+    with StagedOutput(options.out) as stage:
+        for path in sorted(result.files):
+            stage.write_bytes(path, result.files[path])
+        stage.commit()
+    return result
+
+
+def _protected(content: Path) -> list[Path]:
+    """Folders an output may never replace: the project around the content, and this checkout."""
+    project_root = content.resolve().parent
+    here = Path(__file__).resolve().parent.parent
+    return [project_root, here, Path(os.path.expanduser("~"))]

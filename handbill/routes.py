@@ -1,0 +1,80 @@
+"""The one place that decides where a thing is published: its path in site/ and its URL.
+
+Paths are relative to the output root (``sv/paid-leave/stories/maria/``); a path that
+ends in ``/`` is a page written to ``index.html``. The default locale lives at the
+root, every other locale under ``<locale>/``, and all links carry the path of
+``base_url`` so a site served from ``https://org.github.io/repo/`` works.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+
+@dataclass(frozen=True)
+class Routes:
+    base_url: str  # absolute, ends with '/'
+    default_locale: str
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def prefix(self, locale: str) -> str:
+        return "" if locale == self.default_locale else f"{locale}/"
+
+    # --- paths, relative to the output root -------------------------------------
+    def home(self, locale: str) -> str:
+        return self.prefix(locale)
+
+    def campaign(self, locale: str, campaign: str) -> str:
+        return f"{self.prefix(locale)}{campaign}/"
+
+    def thanks(self, locale: str, campaign: str) -> str:
+        return f"{self.campaign(locale, campaign)}thanks/"
+
+    def stories(self, locale: str, campaign: str) -> str:
+        return f"{self.campaign(locale, campaign)}stories/"
+
+    def story(self, locale: str, campaign: str, story: str) -> str:
+        return f"{self.stories(locale, campaign)}{story}/"
+
+    def story_card(self, locale: str, campaign: str, story: str) -> str:
+        return f"{self.story(locale, campaign, story)}card.jpg"
+
+    def campaign_card(self, locale: str, campaign: str) -> str:
+        return f"{self.campaign(locale, campaign)}card.jpg"
+
+    def page(self, locale: str, page: str) -> str:
+        return f"{self.prefix(locale)}{page}/"
+
+    def feed(self, locale: str) -> str:
+        return f"{self.prefix(locale)}feed.xml"
+
+    def not_found(self, locale: str) -> str:
+        return f"{self.prefix(locale)}404.html"
+
+    def entry(self, locale: str, kind: str, campaign: str, slug: str) -> str:
+        """The path of a story, page or campaign by kind."""
+        if kind == "story":
+            return self.story(locale, campaign, slug)
+        if kind == "page":
+            return self.page(locale, slug)
+        return self.campaign(locale, campaign)
+
+    # --- URLs ----------------------------------------------------------------------
+    def href(self, path: str) -> str:
+        """A link from any page of the site: root-relative, honouring the base path."""
+        return self.base_path + quote(path, safe="/-._~")
+
+    def absolute(self, path: str) -> str:
+        """A full URL, for canonical links, feeds, sitemaps and share cards."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}{self.href(path)}"
+
+
+def output_file(path: str) -> str:
+    """The file a path is written to: pages become their folder's index.html."""
+    return path + "index.html" if path == "" or path.endswith("/") else path

@@ -1,0 +1,371 @@
+"""The keys a volunteer may write in each YAML file, and how their text becomes values.
+
+:mod:`handbill.yamlfile` keeps every scalar as the text the volunteer typed; this module
+decides what it means, field by field. That is what makes the YAML traps harmless: a
+title of ``no`` stays the word "no", a postal code ``0123`` keeps its zero, ``12:30``
+stays a time of day, and a goal of ``250k`` is an error that says to write ``250000``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostics, did_you_mean
+from .yamlfile import Mapping, Node, Scalar, Sequence
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a YAML file: its kind, whether it is required, and what it is for."""
+
+    kind: str  # str, text, int, bool, date, datetime, url, color, path, choice, list, map, dict
+    required: bool = False
+    translatable: bool = False  # a translator may change it in a locale's copy
+    keys: dict[str, "Field"] | None = None  # for kind "map": the known keys
+    item: "Field | None" = None  # for kind "list" and "dict" (the values)
+    choices: tuple[str, ...] = ()  # for kind "choice"
+    example: str = ""  # shown in hints
+
+
+@dataclass
+class Parsed:
+    """Typed values of one YAML file, with where each key was written (dotted key -> line, col)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, key: str) -> tuple[int, int]:
+        """Position of a dotted key, or of its closest written parent."""
+        while key:
+            if key in self.positions:
+                return self.positions[key]
+            key = key.rpartition(".")[0]
+        return self.positions.get("", (0, 0))
+
+
+S = Field("str")
+TEXT = Field("str", translatable=True)
+STRINGS = Field("list", item=Field("str"))
+
+SHARE = Field("map", keys={
+    "text": TEXT,
+    "hashtags": STRINGS,
+    "networks": Field("list", item=Field("choice", choices=(
+        "whatsapp", "facebook", "x", "telegram", "bluesky", "linkedin", "email"))),
+})
+
+PETITION_FIELDS = ("first_name", "last_name", "email", "phone", "postal_code", "city", "country", "comment")
+
+PETITION = Field("map", keys={
+    "endpoint": Field("url", example="https://forms.example.org/sign"),
+    "provider": Field("choice", choices=("generic", "formspree", "netlify", "actionnetwork")),
+    "encoding": Field("choice", choices=("form", "json")),
+    "fields": Field("list", item=Field("choice", choices=PETITION_FIELDS)),
+    "required": Field("list", item=Field("choice", choices=PETITION_FIELDS)),
+    "field_names": Field("dict", item=Field("str")),
+    "hidden": Field("dict", item=Field("str")),
+    "consent": TEXT,
+    "consent_required": Field("bool"),
+    "goal": Field("int", example="250000"),
+    "count": Field("int", example="231000"),
+    "count_url": Field("url"),
+    "thank_you": TEXT,
+    "country": Field("str", example="US"),
+})
+
+EVENT = Field("map", keys={
+    "title": Field("str", required=True, translatable=True),
+    "date": Field("datetime", required=True, example="2026-12-05T14:00"),
+    "city": TEXT,
+    "country": S,
+    "location": TEXT,
+    "timezone": S,
+    "url": Field("url"),
+})
+
+SITE = Field("map", keys={
+    "title": Field("str", required=True, translatable=True, example="1000 Days"),
+    "description": TEXT,
+    "base_url": Field("url", example="https://example.org/"),
+    "default_locale": Field("str", example="en"),
+    "locales": STRINGS,
+    "theme": S,
+    "petition": PETITION,
+    "share": SHARE,
+})
+
+CAMPAIGN = Field("map", keys={
+    "title": Field("str", required=True, translatable=True),
+    "summary": TEXT,
+    "body": Field("text", translatable=True),
+    "image": Field("path"),
+    "image_alt": TEXT,
+    "colors": Field("map", keys={"primary": Field("color", example='"#b3123b"'),
+                                 "accent": Field("color", example='"#ffd166"')}),
+    "petition": PETITION,
+    "donate_url": Field("url"),
+    "events": Field("list", item=EVENT),
+    "share": SHARE,
+    "order": Field("int", example="1"),
+    "draft": Field("bool"),
+})
+
+STORY = Field("map", keys={
+    "title": Field("str", required=True, translatable=True),
+    "author": TEXT,
+    "date": Field("date", required=True, example="2026-05-01"),
+    "summary": TEXT,
+    "quote": TEXT,
+    "image": Field("path"),
+    "image_alt": TEXT,
+    "tags": STRINGS,
+    "draft": Field("bool"),
+})
+
+PAGE = Field("map", keys={
+    "title": Field("str", required=True, translatable=True),
+    "summary": TEXT,
+    "order": Field("int", example="1"),
+    "draft": Field("bool"),
+})
+
+_TRUE = {"true", "yes", "on"}
+_FALSE = {"false", "no", "off"}
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+
+
+class _Invalid(Exception):
+    def __init__(self, message: str, hint: str = ""):
+        self.message, self.hint = message, hint
+
+
+def _kind_name(node: Node) -> str:
+    return {Mapping: "a list of keys", Sequence: "a list"}.get(type(node), "a single value")
+
+
+def _scalar(node: Node, key: str, spec: Field) -> Scalar:
+    if not isinstance(node, Scalar):
+        example = f" like: {key.rsplit('.', 1)[-1]}: {spec.example}" if spec.example else ""
+        raise _Invalid(f"{key} must be a single value, not {_kind_name(node)}", f"write it on one line{example}")
+    return node
+
+
+def _convert_scalar(node: Scalar, key: str, spec: Field) -> Any:
+    text = node.text.strip() if not node.quoted else node.text
+    name = key.rsplit(".", 1)[-1]
+    if spec.kind in ("str", "text"):
+        return node.text
+    if spec.kind == "int":
+        digits = text.replace("_", "")
+        if not digits.isascii() or not digits.isdigit():
+            guess = _guess_number(text)
+            hint = f"write {name}: {guess}" if guess else f"write digits only, like {name}: {spec.example or 100}"
+            raise _Invalid(f"{key} must be a whole number, got {text!r}", hint)
+        return int(digits)
+    if spec.kind == "bool":
+        low = text.lower()
+        if low in _TRUE or low in _FALSE:
+            return low in _TRUE
+        raise _Invalid(f"{key} must be true or false, got {text!r}", f"write {name}: true  or  {name}: false")
+    if spec.kind == "date":
+        return _parse_date(text, key, spec)
+    if spec.kind == "datetime":
+        match = _DATETIME.fullmatch(text)
+        if match:
+            try:
+                return dt.datetime(*map(int, match.groups()))
+            except ValueError:
+                pass
+        else:
+            try:
+                return _parse_date(text, key, spec)  # a date alone: an all-day event
+            except _Invalid:
+                pass
+        raise _Invalid(f"{key} must be a date and time like {spec.example}, got {text!r}",
+                       f"write {name}: YYYY-MM-DDTHH:MM (24-hour clock), or just YYYY-MM-DD for a whole day")
+    if spec.kind == "url":
+        return _check_url(text, key, spec)
+    if spec.kind == "color":
+        if not _COLOR.fullmatch(text):
+            raise _Invalid(f"{key} must be a colour like {spec.example}, got {text!r}",
+                           f'write a hex colour in quotes, like {name}: {spec.example or chr(34) + "#b3123b" + chr(34)}')
+        return text.lower()
+    if spec.kind == "path":
+        if not text:
+            raise _Invalid(f"{key} is empty", f"write the file name, like {name}: photo.jpg, or remove the line")
+        return text
+    if spec.kind == "choice":
+        if text not in spec.choices:
+            suggestion = did_you_mean(text, spec.choices)
+            options = ", ".join(spec.choices)
+            raise _Invalid(f"{key} cannot be {text!r}", f"{suggestion + ' ' if suggestion else ''}choose one of: {options}")
+        return text
+    raise AssertionError(f"unknown field kind {spec.kind}")
+
+
+def _guess_number(text: str) -> str:
+    """250k -> 250000, "250,000" -> 250000: what the volunteer probably meant."""
+    compact = text.replace(",", "").replace(" ", "").replace(".", "").replace("_", "")
+    match = re.fullmatch(r"(\d+)([kKmM]?)", compact)
+    if not match:
+        return ""
+    if "." in text and match.group(2):
+        return ""
+    factor = {"": 1, "k": 1000, "m": 1_000_000}[match.group(2).lower()]
+    return str(int(match.group(1)) * factor)
+
+
+def _parse_date(text: str, key: str, spec: Field) -> dt.date:
+    match = _DATE.fullmatch(text)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            raise _Invalid(f"{key} is not a real date: {text!r}", "check the month (01-12) and the day") from None
+    raise _Invalid(f"{key} must be a date written YYYY-MM-DD, got {text!r}",
+                   f"write {key.rsplit('.', 1)[-1]}: {spec.example or '2026-05-01'}")
+
+
+def _check_url(text: str, key: str, spec: Field) -> str:
+    parts = urlsplit(text)
+    example = spec.example or "https://example.org/"
+    if parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1"):
+        pass
+    elif parts.scheme != "https" or not parts.netloc:
+        raise _Invalid(f"{key} must be a full https:// address, got {text!r}",
+                       f"write the whole address, starting with https://, like {example}")
+    if parts.username or parts.password:
+        raise _Invalid(f"{key} must not contain a user name or password",
+                       "remove the part before @; keep passwords out of files that get published")
+    if any(ch.isspace() or ch in "<>\"'`" for ch in text):
+        raise _Invalid(f"{key} contains spaces or quotes, which a web address cannot have",
+                       "copy the address again from your browser's address bar")
+    return text
+
+
+def convert(node: Node | None, spec: Field, path, diags: Diagnostics, *, partial: bool = False,
+            prefix: str = "") -> Parsed:
+    """Check ``node`` against ``spec`` and return the typed values.
+
+    Problems become diagnostics; a key with a bad value is left out, so one run
+    reports every problem. ``partial`` (a locale's translation) makes nothing required.
+    """
+    parsed = Parsed()
+    if node is None:
+        return parsed
+    parsed.positions[""] = (node.line, node.col)
+    value = _convert(node, spec, prefix, path, diags, parsed, partial)
+    if isinstance(value, dict):
+        parsed.values = value
+    return parsed
+
+
+def _convert(node: Node, spec: Field, key: str, path, diags: Diagnostics, parsed: Parsed, partial: bool) -> Any:
+    parsed.positions[key] = (node.line, node.col)
+    try:
+        if spec.kind == "map":
+            return _convert_map(node, spec, key, path, diags, parsed, partial)
+        if spec.kind == "dict":
+            return _convert_dict(node, spec, key, path, diags, parsed, partial)
+        if spec.kind == "list":
+            return _convert_list(node, spec, key, path, diags, parsed, partial)
+        scalar = _scalar(node, key, spec)
+        if scalar.is_null:
+            return None
+        return _convert_scalar(scalar, key, spec)
+    except _Invalid as problem:
+        diags.error(path, node.line, node.col, problem.message, problem.hint)
+        return None
+
+
+def _convert_map(node, spec, key, path, diags, parsed, partial) -> dict[str, Any]:
+    label = key or "this file"
+    if isinstance(node, Scalar) and node.is_null:
+        return {}
+    if not isinstance(node, Mapping):
+        raise _Invalid(f"{label} must be a list of `key: value` lines, not {_kind_name(node)}",
+                       "write one setting per line, like title: My campaign")
+    values: dict[str, Any] = {}
+    assert spec.keys is not None
+    for key_node, child in node.entries:
+        name = key_node.text
+        full = f"{key}.{name}" if key else name
+        child_spec = spec.keys.get(name)
+        if child_spec is None:
+            suggestion = did_you_mean(name, spec.keys)
+            known = ", ".join(sorted(spec.keys))
+            diags.warning(path, key_node.line, key_node.col, f"unknown key `{full}` is ignored",
+                          suggestion or f"the keys that work here are: {known}")
+            continue
+        value = _convert(child, child_spec, full, path, diags, parsed, partial)
+        if value is not None:
+            values[name] = value
+    if not partial:
+        for name, child_spec in spec.keys.items():
+            if child_spec.required and name not in values and not _has_key(node, name):
+                full = f"{key}.{name}" if key else name
+                example = f"{name}: {child_spec.example}" if child_spec.example else f"{name}: ..."
+                diags.error(path, node.line, node.col, f"{full} is missing", f"add a line: {example}")
+    return values
+
+
+def _has_key(node: Mapping, name: str) -> bool:
+    """A key that is written but had a bad value was reported already; don't call it missing."""
+    return any(k.text == name and not (isinstance(v, Scalar) and v.is_null) for k, v in node.entries)
+
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_\-\[\]]{1,64}")
+
+
+def _convert_dict(node, spec, key, path, diags, parsed, partial) -> dict[str, Any]:
+    if isinstance(node, Scalar) and node.is_null:
+        return {}
+    if not isinstance(node, Mapping):
+        raise _Invalid(f"{key} must be a list of `name: value` lines", f"write it like {key.rsplit('.', 1)[-1]}: {{name: value}}")
+    values = {}
+    for key_node, child in node.entries:
+        name = key_node.text
+        if not _SAFE_NAME.fullmatch(name):
+            diags.error(path, key_node.line, key_node.col, f"{key}: {name!r} is not a usable field name",
+                        "use only letters, digits, _ - [ and ] (at most 64)")
+            continue
+        value = _convert(child, spec.item, f"{key}.{name}", path, diags, parsed, partial)
+        if value is not None:
+            values[name] = value
+    return values
+
+
+def _convert_list(node, spec, key, path, diags, parsed, partial) -> list[Any]:
+    if isinstance(node, Scalar):
+        if node.is_null:
+            return []
+        if spec.item is not None and spec.item.kind not in ("map",):
+            # `tags: ohio` is one tag; a list of one is what the volunteer meant
+            value = _convert(node, spec.item, key, path, diags, parsed, partial)
+            return [] if value is None else [value]
+    if not isinstance(node, Sequence):
+        name = key.rsplit(".", 1)[-1]
+        raise _Invalid(f"{key} must be a list", f"write it like {name}: [first, second]")
+    values = []
+    for index, child in enumerate(node.items):
+        value = _convert(child, spec.item, f"{key}.{index}", path, diags, parsed, partial)
+        if value is not None:
+            values.append(value)
+    return values
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A translation over its original: maps merge key by key, anything else is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

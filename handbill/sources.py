@@ -1,0 +1,169 @@
+"""Where each file in the content folder belongs: pure path logic, no parsing.
+
+The content folder holds ``site.yaml``, a shared ``media/`` folder and one folder per
+locale. Inside a locale folder the *relative path* is the translation key:
+``sv/paid-leave/stories/maria.md`` is the Swedish copy of ``en/paid-leave/stories/maria.md``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx", "node_modules", "__pycache__"}
+JUNK_SUFFIXES = ("~", ".swp", ".swo", ".tmp", ".bak", ".orig", ".part", ".crdownload")
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# Names a campaign or page cannot take because the site needs the URL for itself.
+RESERVED = {"media", "img", "pages", "stories", "feed", "sitemap", "robots", "404", "index", "thanks",
+            "static", "theme", "assets", "files"} | WINDOWS_DEVICES
+
+STORY_SUFFIX = ".md"
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """One file of a locale folder, classified."""
+
+    path: Path  # on disk
+    locale: str  # the folder it sits in
+    rel: str  # POSIX path inside the locale folder: the translation key
+    kind: str  # campaign | story | page | strings | asset | other
+    campaign: str = ""  # campaign slug, for campaign, story and campaign assets
+    slug: str = ""  # story or page slug
+
+
+@dataclass
+class Inventory:
+    """Every publishable file of a content folder, by locale and translation key."""
+
+    root: Path
+    site_yaml: Path | None = None
+    locale_dirs: dict[str, Path] = field(default_factory=dict)
+    files: dict[str, dict[str, ContentFile]] = field(default_factory=dict)  # locale -> rel -> file
+    media: dict[str, Path] = field(default_factory=dict)  # rel under media/ -> path
+    other_dirs: list[Path] = field(default_factory=list)  # top-level folders that are no locale
+
+
+def is_junk(name: str) -> bool:
+    """Dotfiles, editor backups and OS clutter: never read, never published."""
+    low = name.lower()
+    return name.startswith(".") or low in JUNK_NAMES or low.endswith(JUNK_SUFFIXES) or name.startswith("~$") \
+        or (name.startswith("#") and name.endswith("#"))
+
+
+def suggest_slug(name: str) -> str:
+    """The nearest valid slug: `Maria's Story` -> `marias-story`, `Åsa` -> `asa`."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower().replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "story"
+
+
+def check_slug(name: str, path: Path, diags: Diagnostics, what: str) -> bool:
+    """Report a name that cannot be a URL part, with the fixed name to rename it to."""
+    if SLUG.fullmatch(name) and name not in WINDOWS_DEVICES:
+        return True
+    fixed = suggest_slug(name)
+    if name in WINDOWS_DEVICES:
+        diags.error(path, 0, 0, f"the {what} name `{name}` is reserved by Windows and cannot be used",
+                    f"rename it, for example to `{name}-1`")
+    else:
+        diags.error(path, 0, 0, f"the {what} name `{name}` cannot be used in a web address",
+                    f"use only lowercase letters a-z, digits and -: rename it to `{fixed}`")
+    return False
+
+
+def _walk(top: Path, root: Path, diags: Diagnostics) -> list[Path]:
+    """All regular files below ``top``, sorted, skipping junk; symlinks may not leave ``root``."""
+    found: list[Path] = []
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        base = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not is_junk(d))
+        for d in list(dirnames):
+            if (base / d).is_symlink():
+                dirnames.remove(d)
+                diags.warning(base / d, 0, 0, "this folder is a link (symlink); handbill does not follow folder links",
+                              "move the real folder here instead of linking to it")
+        for name in sorted(filenames):
+            if is_junk(name):
+                continue
+            path = base / name
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    diags.error(path, 0, 0, "this link (symlink) points nowhere or in a loop", "delete it or replace it with the real file")
+                    continue
+                if not target.is_relative_to(real_root):
+                    diags.error(path, 0, 0, "this link (symlink) points outside the content folder, so it is not published",
+                                "copy the file into the content folder instead of linking to it")
+                    continue
+            if path.is_file():
+                found.append(path)
+    return found
+
+
+def classify(rel: str) -> tuple[str, str, str]:
+    """(kind, campaign, slug) of a path inside a locale folder."""
+    parts = rel.split("/")
+    if rel == "strings.yaml":
+        return "strings", "", ""
+    if len(parts) == 2 and parts[0] == "pages" and parts[1].endswith(STORY_SUFFIX):
+        return "page", "", parts[1][: -len(STORY_SUFFIX)]
+    if len(parts) == 2 and parts[1] == "campaign.yaml":
+        return "campaign", parts[0], ""
+    if len(parts) == 3 and parts[1] == "stories" and parts[2].endswith(STORY_SUFFIX):
+        return "story", parts[0], parts[2][: -len(STORY_SUFFIX)]
+    if rel.endswith((STORY_SUFFIX, ".yaml", ".yml")):
+        return "other", "", ""
+    return "asset", parts[0] if len(parts) > 1 and parts[0] != "pages" else "", ""
+
+
+def scan(root: Path, locale_names: set[str], diags: Diagnostics) -> Inventory:
+    """Walk the content folder once and sort every file into the inventory.
+
+    ``locale_names`` are the folder names that are locales; any other top-level
+    folder except ``media`` is reported by the caller (it knows the locale rules).
+    """
+    inv = Inventory(root=root)
+    if (root / "site.yaml").is_file():
+        inv.site_yaml = root / "site.yaml"
+    for entry in sorted(root.iterdir()) if root.is_dir() else []:
+        if is_junk(entry.name) or not entry.is_dir():
+            continue
+        if entry.name == "media":
+            for path in _walk(entry, root, diags):
+                inv.media[path.relative_to(entry).as_posix()] = path
+        elif entry.name in locale_names:
+            inv.locale_dirs[entry.name] = entry
+            inv.files[entry.name] = _scan_locale(entry, root, diags)
+        else:
+            inv.other_dirs.append(entry)
+    return inv
+
+
+def _scan_locale(folder: Path, root: Path, diags: Diagnostics) -> dict[str, ContentFile]:
+    files: dict[str, ContentFile] = {}
+    seen_folded: dict[str, str] = {}
+    locale = folder.name
+    for path in _walk(folder, root, diags):
+        rel = path.relative_to(folder).as_posix()
+        folded = unicodedata.normalize("NFC", rel).casefold()
+        if folded in seen_folded:
+            diags.error(path, 0, 0, f"this name differs from `{seen_folded[folded]}` only by capital letters or accents",
+                        "two such files would become the same page on Windows and macOS: rename or remove one")
+            continue
+        seen_folded[folded] = rel
+        kind, campaign, slug = classify(rel)
+        if kind == "other":
+            if rel.endswith(STORY_SUFFIX):
+                diags.warning(path, 0, 0, "this Markdown file is not published",
+                              "stories go in <campaign>/stories/ and free pages in pages/")
+            continue
+        files[rel] = ContentFile(path, locale, rel, kind, campaign, slug)
+    return files

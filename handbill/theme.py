@@ -1,0 +1,80 @@
+"""Themes: where templates, static files and UI strings come from, and the Jinja environment.
+
+A site's own theme is a folder with any of ``templates/``, ``static/`` and ``i18n/``;
+each file there replaces the default theme's file of the same name, and a template
+can extend the original with ``{% extends "default:story.html" %}``.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .diagnostics import Diagnostics
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def default_theme_dir() -> Path:
+    """The default theme: beside the package in a checkout, inside it when installed."""
+    for candidate in (PACKAGE_ROOT.parent / "themes" / "default", PACKAGE_ROOT / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise FileNotFoundError("handbill's default theme is missing; reinstall handbill")
+
+
+@dataclass(frozen=True)
+class Theme:
+    dirs: tuple[Path, ...]  # the site's theme first, the default theme last
+
+    def static_files(self) -> dict[str, Path]:
+        """Every static file by its path under static/, the site's theme winning."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.dirs):
+            static = folder / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not any(part.startswith(".") for part in path.relative_to(static).parts):
+                        files[path.relative_to(static).as_posix()] = path
+        return files
+
+    def environment(self) -> jinja2.Environment:
+        default_templates = jinja2.FileSystemLoader(str(self.dirs[-1] / "templates"))
+        loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs[:-1]]
+        loaders += [jinja2.PrefixLoader({"default": default_templates}, delimiter=":"), default_templates]
+        env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        return env
+
+    def fingerprint(self) -> str:
+        """A hash of every theme file, for caches."""
+        digest = hashlib.sha256()
+        for folder in self.dirs:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(folder).as_posix().encode())
+                    digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+def load_theme(name: str, content: Path, diags: Diagnostics, site_yaml: Path | None) -> Theme:
+    """``default``, a folder in ``themes/`` beside the content folder, or a path."""
+    default = default_theme_dir()
+    if name == "default":
+        return Theme((default,))
+    for candidate in (content.parent / "themes" / name, content / name, Path(name)):
+        if candidate.is_dir():
+            if candidate.resolve() == default.resolve():
+                return Theme((default,))
+            return Theme((candidate.resolve(), default))
+    diags.error(site_yaml or content / "site.yaml", 0, 0, f"the theme `{name}` was not found",
+                f"create themes/{name}/ beside the content folder, or write theme: default")
+    return Theme((default,))

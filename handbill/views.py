@@ -1,0 +1,178 @@
+"""What templates see: plain, frozen views of campaigns, stories and pages in one locale.
+
+Building a view is where Markdown is rendered (links resolved in the same locale,
+images published through the asset store) and where dates and numbers are formatted
+for the locale with Babel. Templates only lay these values out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+
+from .assets import AssetProblem, AssetStore
+from .diagnostics import Diagnostics
+from .images import ImageProblem
+from .locales import Entry
+from .markup import MarkdownRenderer, Reference
+from .routes import Routes
+from .strings import parse_locale
+
+VIDEO_SUFFIXES = (".mp4", ".webm")
+
+
+@dataclass(frozen=True)
+class Photo:
+    src: str
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """A story, page or campaign, ready to show."""
+
+    kind: str
+    key: str
+    slug: str
+    campaign: str
+    title: str
+    summary: str
+    href: str  # root-relative link
+    url: str  # absolute URL
+    path: str  # output path
+    lang: str  # language of the text (differs from the page's on a fallback)
+    dir: str
+    is_fallback: bool
+    body_html: str = ""
+    author: str = ""
+    date: dt.date | None = None
+    date_text: str = ""
+    quote: str = ""
+    photo: Photo | None = None
+    tags: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def text_direction(locale: str) -> str:
+    parsed = parse_locale(locale)
+    return parsed.text_direction if parsed else "ltr"
+
+
+class EntryResolver:
+    """Resolves the links and images of one entry's Markdown for one locale."""
+
+    def __init__(self, entry: Entry, source_path: Path, keys: dict[str, Entry], routes: Routes,
+                 assets: AssetStore, locale_dirs: dict[str, Path], default_locale: str, diags: Diagnostics):
+        self.entry, self.source_path, self.keys = entry, source_path, keys
+        self.routes, self.assets, self.diags = routes, assets, diags
+        self.locale_dir = locale_dirs[entry.text_locale]
+        self.default_dir = locale_dirs.get(default_locale, self.locale_dir)
+
+    def base_dirs(self) -> list[Path]:
+        """This file's folder, then the same folder in the default locale."""
+        here = self.source_path.parent
+        dirs = [here]
+        try:
+            twin = self.default_dir / here.relative_to(self.locale_dir)
+        except ValueError:
+            twin = None
+        if twin is not None and twin != here:
+            dirs.append(twin)
+        return dirs
+
+    def page_link(self, ref: Reference) -> str | None:
+        target = ref.target.split("#", 1)[0]
+        resolved = (self.source_path.parent / target).resolve()
+        for folder in (self.locale_dir, self.default_dir):
+            try:
+                key = resolved.relative_to(folder.resolve()).as_posix()
+            except ValueError:
+                continue
+            linked = self.keys.get(key)
+            if linked is not None:
+                return self.routes.href(self.routes.entry(self.entry.locale, linked.kind, linked.campaign, linked.slug))
+        self.diags.error(self.source_path, ref.line, 0, f"the link to `{ref.target}` goes to a page that does not exist",
+                         "check the file name; links to other stories look like ../stories/maria.md or maria.md "
+                         "(a draft story is only published with --drafts)")
+        return None
+
+    def image(self, ref: Reference) -> dict[str, str] | None:
+        try:
+            path = self.assets.find(ref.target, self.base_dirs())
+            if path.suffix.lower() in VIDEO_SUFFIXES:
+                return {"src": self.routes.href(self.assets.file(path).path)}
+            published = self.assets.image(path)
+        except (AssetProblem, ImageProblem) as problem:
+            self.diags.error(self.source_path, ref.line, 0, problem.message, problem.hint)
+            return None
+        return {"src": self.routes.href(published.path), "width": str(published.width),
+                "height": str(published.height), "loading": "lazy", "decoding": "async"}
+
+
+@dataclass
+class ViewBuilder:
+    """Makes views for every entry of a locale. One per build; holds the Markdown renderer."""
+
+    routes: Routes
+    assets: AssetStore
+    locale_dirs: dict[str, Path]
+    default_locale: str
+    diags: Diagnostics
+    markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+
+    def _field_source(self, entry: Entry, key: str):
+        """The file that wrote ``key``: the translation when it has it, else the original."""
+        return entry.source if key in entry.source.meta else entry.original
+
+    def photo(self, entry: Entry, resolver: EntryResolver) -> Photo | None:
+        image = entry.meta.get("image")
+        if not image:
+            return None
+        source = self._field_source(entry, "image")
+        line, col = source.data.where("image")
+        alt = entry.meta.get("image_alt")
+        if alt is None:
+            self.diags.error(source.file.path, line, col, "this photo has no description (image_alt)",
+                             "add a line image_alt: ... describing the photo for people who cannot see it")
+            alt = ""
+        resolver_for_source = EntryResolver(entry, source.file.path, resolver.keys, self.routes, self.assets,
+                                            self.locale_dirs, self.default_locale, self.diags) \
+            if source is not entry.source else resolver
+        try:
+            path = self.assets.find(image, resolver_for_source.base_dirs())
+            published = self.assets.image(path)
+        except (AssetProblem, ImageProblem) as problem:
+            self.diags.error(source.file.path, line, col, f"image: {problem.message}", problem.hint)
+            return None
+        return Photo(self.routes.href(published.path), published.width, published.height, alt)
+
+    def build(self, entry: Entry, keys: dict[str, Entry]) -> EntryView:
+        meta = entry.meta
+        path = self.routes.entry(entry.locale, entry.kind, entry.campaign, entry.slug)
+        body_source = self._field_source(entry, "body") if entry.kind == "campaign" else entry.source
+        resolver = EntryResolver(entry, body_source.file.path, keys, self.routes, self.assets,
+                                 self.locale_dirs, self.default_locale, self.diags)
+        if entry.kind == "campaign":
+            body = meta.get("body", "")
+            line = body_source.data.where("body")[0] + 1
+        else:
+            body, line = entry.source.body, entry.source.body_line
+        body_html = self.markdown.render(body, path=body_source.file.path, first_line=line,
+                                         resolver=resolver, diags=self.diags) if body.strip() else ""
+        date = meta.get("date") if isinstance(meta.get("date"), dt.date) else None
+        babel_locale = parse_locale(entry.locale)
+        return EntryView(
+            kind=entry.kind, key=entry.key, slug=entry.slug, campaign=entry.campaign,
+            title=meta.get("title", ""), summary=meta.get("summary", ""),
+            href=self.routes.href(path), url=self.routes.absolute(path), path=path,
+            lang=entry.text_locale, dir=text_direction(entry.text_locale), is_fallback=entry.is_fallback,
+            body_html=body_html, author=meta.get("author", ""), date=date,
+            date_text=format_date(date, format="long", locale=babel_locale) if date and babel_locale else "",
+            quote=meta.get("quote", ""), photo=self.photo(entry, resolver), tags=tuple(meta.get("tags", ())),
+            meta=meta,
+        )

@@ -1,0 +1,248 @@
+"""The only code that touches the output folder (``site/`` by default).
+
+A build writes into a staging folder beside the output and swaps it in with two
+renames on :meth:`StagedOutput.commit`, so the new site appears all at once and a
+failed, interrupted or killed build leaves the previous output as it was. handbill
+only ever replaces a folder that is empty or carries its :data:`MARKER` file.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import fcntl
+import os
+import re
+import secrets
+import shutil
+from pathlib import Path
+from typing import BinaryIO, Iterator, Sequence
+
+MARKER = ".handbill-site"
+MARKER_TEXT = "This folder was made by handbill. It is safe to delete: a build makes it again.\n"
+FILE_MODE = 0o644  # fixed, whatever the umask, so the output is reproducible
+DIR_MODE = 0o755
+_WRITE_ERRORS = [  # (errno codes, what went wrong, what to do) for OSErrors while writing the output
+    ((errno.ENOSPC, errno.EDQUOT), "the disk is full", "free some disk space, then build again"),
+    ((errno.EROFS, errno.EACCES, errno.EPERM), "the folder cannot be written to ({})",
+     "choose a folder you can write to with --out"),
+    ((errno.EBUSY, errno.EXDEV), "it cannot be replaced (is it a mount point?)",
+     "choose a folder inside it with --out"),
+]
+
+
+class OutputRefused(Exception):
+    """The output folder is somewhere we must not write. .message and .hint (plain words for a volunteer)."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def _refuse_foreign(out: Path) -> None:
+    """Refuse a non-empty folder without MARKER: handbill did not make it, so it must not replace it."""
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise OutputRefused(
+            f"the output folder {out} already has files in it and was not made by handbill "
+            f"(there is no {MARKER} file in it), so handbill will not replace it",
+            f"choose an empty or new folder with --out, or delete {out} yourself if you are sure it is not needed",
+        )
+
+
+def check_output_dir(out: Path, *, content: Path, protected: Sequence[Path] = ()) -> None:
+    """Raise OutputRefused, before anything is touched, when `out` is somewhere a build must not write.
+
+    Refused: the content folder, inside or above it; a protected folder (the repository
+    root, themes/) or above one, or inside the themes/ or .git/ folder of one; the home
+    folder; the filesystem root; a file; a non-empty folder without MARKER.
+    """
+    target = Path(out).expanduser().resolve()
+    content = Path(content).resolve()
+    pick = "choose another folder for the site with --out, for example site/ beside your content folder"
+    if target == Path(target.anchor):
+        raise OutputRefused(f"the output folder {out} is the top of the disk", pick)
+    with contextlib.suppress(RuntimeError, KeyError):  # no home folder known: nothing to protect
+        if target == Path.home().resolve():
+            raise OutputRefused(f"the output folder {out} is your home folder", pick)
+    if target.is_relative_to(content):
+        raise OutputRefused(f"the output folder {out} is inside the content folder {content}", pick)
+    if content.is_relative_to(target):
+        raise OutputRefused(f"the output folder {out} contains the content folder {content}", pick)
+    for place in protected:
+        place = Path(place).resolve()
+        if place.is_relative_to(target):
+            raise OutputRefused(f"the output folder {out} would replace {place}", pick)
+        inner = [place / "themes", place / ".git"] + ([place] if place.name == "themes" else [])
+        for folder in inner:
+            if target.is_relative_to(folder):
+                raise OutputRefused(f"the output folder {out} is inside {folder}", pick)
+    if target.exists() and not target.is_dir():
+        raise OutputRefused(f"the output folder {out} is a file, not a folder",
+                            "choose a folder name with --out, or move the file away yourself")
+    _refuse_foreign(target)
+
+
+def _parts(relpath: str) -> tuple[str, ...]:
+    """Split a POSIX relative path, refusing anything that could point outside the output."""
+    parts = tuple(relpath.split("/")) if isinstance(relpath, str) else ("",)
+    if {"", ".", ".."} & set(parts) or "\\" in relpath or "\0" in relpath:  # "/x" starts with an empty part
+        raise ValueError(f"output path {relpath!r} must be relative, / between its parts, without '..', '.' or '//'")
+    if parts == (MARKER,):
+        raise ValueError(f"output path {relpath!r} is reserved for handbill's marker file")
+    return parts
+
+
+class StagedOutput:
+    """Builds the new site aside and swaps it in only on commit().
+
+    with StagedOutput(out) as stage:
+        stage.write_bytes('index.html', b'...')
+        stage.commit()   # without commit(), leaving the block discards the staging folder
+
+    While open it holds an exclusive lock on ``.handbill-lock-<name>`` beside `out`
+    (the lock file is left there: deleting lock files races with other builds).
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out).expanduser().resolve()  # a symlinked output: replace what it points at
+        if not self.out.name:
+            raise ValueError(f"{out} cannot be an output folder")
+        name, parent = self.out.name, self.out.parent
+        self.staging = parent / f".handbill-tmp-{name}-{os.getpid()}-{secrets.token_hex(4)}"
+        self._old = parent / f".handbill-old-{name}-{os.getpid()}"
+        self._lock_path = parent / f".handbill-lock-{name}"
+        n = re.escape(name)  # leftovers of earlier builds of this output, not of "site-2" beside "site"
+        self._leftover = re.compile(rf"\.handbill-(?:tmp-{n}-\d+-[0-9a-f]{{8}}|old-{n}-\d+)")
+        self._lock_fd: int | None = None
+        self._files: set[tuple[str, ...]] = set()
+        self._dirs: set[tuple[str, ...]] = {()}
+        self._failed = False
+        self._committed = False
+
+    def __enter__(self) -> StagedOutput:
+        with self._output_errors():
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputRefused(f"another handbill build is writing to {self.out}",
+                                "wait for it to finish, or stop it") from None
+        self._lock_fd = fd
+        try:
+            with self._output_errors():
+                self._recover()
+                _refuse_foreign(self.out)
+                os.mkdir(self.staging)
+                os.chmod(self.staging, DIR_MODE)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Discard the staging folder unless committed, then release the lock."""
+        if not self._committed:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+    def _recover(self) -> None:
+        """Clean up after earlier builds that were killed (we hold the lock, so none is running).
+
+        A build killed between commit's two renames left the output missing and the
+        previous site in ``.handbill-old-*``: put it back, then remove the rest.
+        """
+        leftovers = [p for p in self.out.parent.iterdir() if self._leftover.fullmatch(p.name)]
+        olds = [p for p in leftovers if p.name.startswith(".handbill-old-") and p.is_dir()]
+        if olds and not os.path.lexists(self.out):
+            previous = max(olds, key=lambda p: p.stat().st_mtime)
+            os.replace(previous, self.out)
+            leftovers.remove(previous)
+        for path in leftovers:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+
+    @contextlib.contextmanager
+    def _output_errors(self) -> Iterator[None]:
+        """Turn a full disk or an unwritable folder into an OutputRefused a volunteer can act on."""
+        try:
+            yield
+        except OSError as error:
+            self._failed = True
+            for codes, why, hint in _WRITE_ERRORS:
+                if error.errno in codes:
+                    where = f"could not write the site to {self.out}: {why.format(error.strerror)}"
+                    raise OutputRefused(f"{where}; the previous site was left as it was", hint) from error
+            raise
+
+    def _target(self, relpath: str) -> Path:
+        """Validate `relpath`, create its parent folders in staging, and return where it goes."""
+        if self._lock_fd is None or self._committed:
+            raise RuntimeError("write inside `with StagedOutput(out) as stage:` and before commit()")
+        parts = _parts(relpath)
+        if parts in self._files or parts in self._dirs:
+            raise ValueError(f"output path {relpath!r} is written twice in one build")
+        for i in range(1, len(parts)):
+            if parts[:i] in self._files:
+                raise ValueError(f"output path {relpath!r} is inside {'/'.join(parts[:i])!r}, which is a file")
+            if parts[:i] not in self._dirs:
+                folder = self.staging.joinpath(*parts[:i])
+                os.mkdir(folder)
+                os.chmod(folder, DIR_MODE)
+                self._dirs.add(parts[:i])
+        self._files.add(parts)
+        return self.staging.joinpath(*parts)
+
+    def _write(self, relpath: str, source: BinaryIO) -> None:
+        with self._output_errors():
+            target = self._target(relpath)
+            with open(target, "xb") as f:
+                shutil.copyfileobj(source, f)
+            os.chmod(target, FILE_MODE)
+
+    def write_bytes(self, relpath: str, data: bytes) -> None:
+        """Write `data` to `relpath` in the new site."""
+        self._write(relpath, io.BytesIO(data))
+
+    def write_text(self, relpath: str, text: str) -> None:
+        """Write `text` as UTF-8 to `relpath` in the new site."""
+        self.write_bytes(relpath, text.encode("utf-8"))
+
+    def copy_file(self, relpath: str, src: Path) -> None:
+        """Copy the file `src` to `relpath`; a problem reading `src` is raised as it is."""
+        with open(src, "rb") as source:
+            self._write(relpath, source)
+
+    def exists(self, relpath: str) -> bool:
+        """True when `relpath` was already written (or made as a folder) in this build."""
+        return _parts(relpath) in self._files | self._dirs
+
+    def commit(self) -> None:
+        """Swap the new site in: out -> .handbill-old-*, staging -> out, then delete the old one.
+
+        Between the two renames `out` is missing; if the second rename fails or is
+        interrupted the old site is renamed back, and if the process is killed right
+        there the next build puts it back (see _recover).
+        """
+        if self._lock_fd is None or self._committed or self._failed:
+            raise RuntimeError("commit() once, inside the with-block, after every write succeeded")
+        with self._output_errors():
+            marker = self.staging / MARKER
+            marker.write_text(MARKER_TEXT, encoding="utf-8")
+            os.chmod(marker, FILE_MODE)
+            _refuse_foreign(self.out)
+            moved = False
+            try:
+                if os.path.lexists(self.out):
+                    moved = True
+                    os.replace(self.out, self._old)
+                os.replace(self.staging, self.out)
+            except BaseException:
+                if moved and os.path.lexists(self._old) and not os.path.lexists(self.out):
+                    os.replace(self._old, self.out)
+                raise
+        self._committed = True
+        shutil.rmtree(self._old, ignore_errors=True)  # what is left is removed by the next build

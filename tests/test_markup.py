@@ -1,0 +1,343 @@
+"""Markdown to safe HTML: features storytellers use, link resolution, and the sanitiser."""
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import html5lib
+import pytest
+
+from handbill.diagnostics import Diagnostics
+from handbill.markup import MARKDOWN_SETTINGS, MarkdownRenderer, Reference, sanitize_html
+
+STORY = "content/en/paid-leave/stories/maria.md"
+FORBIDDEN_TAGS = {"script", "iframe", "form", "meta", "base", "style", "object", "embed",
+                  "input", "button", "link", "svg", "math", "textarea", "select"}
+URL_ATTRIBUTES = {"href", "src", "poster", "action", "formaction", "data", "xlink:href", "background"}
+
+
+class FakeResolver:
+    """Records every call; '.md' pages and images named 'missing...' are unresolved."""
+
+    def __init__(self) -> None:
+        self.pages: list[Reference] = []
+        self.images: list[Reference] = []
+
+    def page_link(self, ref: Reference) -> str | None:
+        self.pages.append(ref)
+        if "missing" in ref.target:
+            return None
+        return "/" + ref.target.split("#")[0].removesuffix(".md").lstrip("./") + "/"
+
+    def image(self, ref: Reference) -> dict[str, str] | None:
+        self.images.append(ref)
+        if "missing" in ref.target:
+            return None
+        if ref.target.endswith((".mp4", ".webm")):
+            return {"src": f"/media/{ref.target}"}
+        return {"src": f"/img/{ref.target}", "width": "800", "height": "600",
+                "srcset": f"/img/400-{ref.target} 400w, /img/{ref.target} 800w", "sizes": "100vw"}
+
+
+@pytest.fixture(scope="module")
+def renderer() -> MarkdownRenderer:
+    return MarkdownRenderer()
+
+
+def render(renderer: MarkdownRenderer, text: str, first_line: int = 1,
+           resolver: FakeResolver | None = None, diags: Diagnostics | None = None) -> str:
+    return renderer.render(text, path=STORY, first_line=first_line,
+                           resolver=resolver or FakeResolver(), diags=diags or Diagnostics())
+
+
+def parse(fragment: str):
+    """The fragment as a browser would parse it (html5lib), as an ElementTree element."""
+    return html5lib.parseFragment(fragment, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def elements(fragment: str, tag: str | None = None) -> list:
+    return [el for el in parse(fragment).iter() if isinstance(el.tag, str) and (tag is None or el.tag == tag)]
+
+
+def text_of(el) -> str:
+    return "".join(el.itertext())
+
+
+def scheme_of(url: str) -> str:
+    squeezed = re.sub(r"[\x00-\x20\x7f]", "", htmllib.unescape(url)).lower()
+    match = re.match(r"([a-z][a-z0-9+.\-]*):", squeezed)
+    return match.group(1) if match else ""
+
+
+def assert_safe(fragment: str) -> None:
+    for el in elements(fragment):
+        tag = el.tag.split("}")[-1]
+        assert tag not in FORBIDDEN_TAGS, fragment
+        for name, value in el.attrib.items():
+            assert not name.lower().startswith("on"), fragment
+            if name in URL_ATTRIBUTES:
+                assert scheme_of(value) not in {"javascript", "vbscript", "data"}, fragment
+            if name == "srcset":
+                assert not re.search(r"(?i)(javascript|vbscript|data)\s*:", value), fragment
+            if name == "style":
+                assert tag in {"td", "th"} and re.fullmatch(r"text-align:\s*\w+;?", value.strip()), fragment
+
+
+# --- what storytellers write ---------------------------------------------------------
+
+def test_table_keeps_alignment_only(renderer):
+    out = render(renderer, "| Name | Days |\n|:-----|-----:|\n| Maria | 14 |\n")
+    assert [text_of(th) for th in elements(out, "th")] == ["Name", "Days"]
+    cells = elements(out, "td")
+    assert [text_of(td) for td in cells] == ["Maria", "14"]
+    assert [td.get("style").replace(" ", "").rstrip(";") for td in cells] == ["text-align:left", "text-align:right"]
+    assert_safe(out)
+
+
+def test_footnotes(renderer):
+    out = render(renderer, "I went back to work.[^1]\n\n[^1]: Two weeks after the birth.\n")
+    sup = elements(out, "sup")[0]
+    ref = sup.find("a")
+    assert sup.get("id") == "fnref:1" and ref.get("href") == "#fn:1" and ref.get("class") == "footnote-ref"
+    div = [d for d in elements(out, "div") if d.get("class") == "footnote"][0]
+    note = div.find(".//li")
+    assert note.get("id") == "fn:1" and "Two weeks" in text_of(note)
+    assert note.find(".//a").get("href") == "#fnref:1"
+
+
+def test_smart_punctuation(renderer):
+    out = render(renderer, 'She said "I had no choice" -- and left... It\'s true.')
+    text = text_of(elements(out, "p")[0])
+    assert "\u201cI had no choice\u201d" in text
+    assert "\u2013" in text and "\u2026" in text and "It\u2019s" in text
+
+
+def test_heading_ids_keep_unicode_letters_and_are_unique(renderer):
+    out = render(renderer, "## Åsa berättar\n\n## مرحبا بالعالم\n\n## Åsa berättar\n")
+    ids = [h.get("id") for h in elements(out, "h2")]
+    assert ids[0] == "åsa-berättar"
+    assert ids[1] == "مرحبا-بالعالم"
+    assert len(set(ids)) == 3
+
+
+def test_ids_start_fresh_for_each_document(renderer):
+    first = render(renderer, "## Why\n\nText[^1]\n\n[^1]: One.\n")
+    second = render(renderer, "## Why\n\nText[^1]\n\n[^1]: Two.\n")
+    assert elements(first, "h2")[0].get("id") == elements(second, "h2")[0].get("id") == "why"
+    assert "Two." in text_of(elements(second, "li")[0])
+
+
+def test_headings_are_left_at_the_level_written(renderer):
+    out = render(renderer, "# Top\n\n## Section\n")
+    assert [el.tag for el in elements(out) if el.tag.startswith("h")] == ["h1", "h2"]
+
+
+def test_fenced_code_is_text(renderer):
+    out = render(renderer, "```html\n<script>alert(1)</script>\n[x](keisha.md)\n```\n")
+    code = elements(out, "pre")[0].find("code")
+    assert code is not None
+    assert "<script>alert(1)</script>" in text_of(code)
+    assert_safe(out)
+
+
+# --- links, images and video ------------------------------------------------------------
+
+def test_md_link_resolved_with_fragment_and_line(renderer):
+    resolver = FakeResolver()
+    body = "Intro.\n\nRead [Keisha](../wic/stories/keisha.md#quote \"Keisha's story\").\n"
+    out = render(renderer, body, first_line=7, resolver=resolver)
+    assert resolver.pages == [Reference("../wic/stories/keisha.md#quote", 9)]
+    link = elements(out, "a")[0]
+    assert link.get("href") == "/wic/stories/keisha/#quote"
+    assert link.get("title") == "Keisha's story"
+    assert link.get("rel") is None  # in-site links are left as they are
+
+
+def test_reference_definition_line_and_percent_decoding(renderer):
+    resolver = FakeResolver()
+    body = "See [the café][cafe] and <a href=\"other.md\">this</a>.\n\n\n[cafe]: caf%C3%A9.md\n"
+    out = render(renderer, body, first_line=5, resolver=resolver)
+    assert Reference("café.md", 8) in resolver.pages
+    assert Reference("other.md", 5) in resolver.pages  # raw HTML links are resolved too
+    assert [a.get("href") for a in elements(out, "a")] == ["/café/", "/other/"]
+
+
+def test_links_with_a_scheme_are_not_resolved(renderer):
+    resolver = FakeResolver()
+    out = render(renderer, "[a](https://example.org/x.md) [b](mailto:x@example.org) [c](#top)", resolver=resolver)
+    assert resolver.pages == []
+    rels = {a.get("href"): a.get("rel") for a in elements(out, "a")}
+    assert rels == {"https://example.org/x.md": "noopener noreferrer", "mailto:x@example.org": None, "#top": None}
+
+
+def test_unresolved_link_and_image(renderer):
+    resolver, diags = FakeResolver(), Diagnostics()
+    out = render(renderer, "[Gone](missing.md#x)\n\n![Gone](missing.jpg)\n", resolver=resolver, diags=diags)
+    assert [a.get("href") for a in elements(out, "a")] == ["#"]
+    assert elements(out, "img") == []
+    assert resolver.images == [Reference("missing.jpg", 3)]
+    assert diags.items == []  # the resolver reports these, not markup
+
+
+def test_image_gets_the_resolvers_attributes(renderer):
+    resolver = FakeResolver()
+    out = render(renderer, "Text.\n\n![Maria holding her son](maria.jpg \"Maria\")\n", first_line=10, resolver=resolver)
+    assert resolver.images == [Reference("maria.jpg", 12)]
+    img = elements(out, "img")[0]
+    assert img.get("src") == "/img/maria.jpg" and img.get("alt") == "Maria holding her son"
+    assert (img.get("width"), img.get("height"), img.get("sizes")) == ("800", "600", "100vw")
+    assert img.get("srcset") == "/img/400-maria.jpg 400w, /img/maria.jpg 800w"
+
+
+def test_raw_and_root_images_are_resolved_remote_ones_are_not(renderer):
+    resolver = FakeResolver()
+    out = render(renderer, '<img src="/media/logo.png" alt="Logo">\n\n![x](https://example.org/a.jpg)\n',
+                 resolver=resolver)
+    assert [ref.target for ref in resolver.images] == ["/media/logo.png"]
+    assert [img.get("src") for img in elements(out, "img")] == ["/img//media/logo.png", "https://example.org/a.jpg"]
+
+
+def test_local_video_file_becomes_a_video_element(renderer):
+    resolver = FakeResolver()
+    out = render(renderer, "![Maria speaks](maria.mp4)\n", resolver=resolver)
+    assert resolver.images == [Reference("maria.mp4", 1)]
+    assert elements(out, "img") == []
+    video = elements(out, "video")[0]
+    assert video.get("src") == "/media/maria.mp4"
+    assert "controls" in video.attrib and video.get("preload") == "metadata"
+    fallback = video.find("a")
+    assert fallback.get("href") == "/media/maria.mp4" and text_of(fallback) == "Download the video"
+
+
+@pytest.mark.parametrize("line, host", [
+    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "YouTube"),
+    ("<https://youtu.be/dQw4w9WgXcQ>", "YouTube"),
+    ("https://vimeo.com/76979871", "Vimeo"),
+    ("https://tilvids.com/w/9c9de5e8-0a1e-484a-b099-e80766180a6d", "tilvids.com"),
+])
+def test_video_page_link_alone_becomes_a_link_out(renderer, line, host):
+    out = render(renderer, f"Watch this:\n\n{line}\n")
+    paragraph = elements(out, "p")[1]
+    assert paragraph.get("class") == "video-link"
+    link = paragraph.find("a")
+    assert link.get("href") == line.strip("<>")
+    assert text_of(link) == f"▶ Watch the video on {host}"
+    assert "noopener" in link.get("rel")
+    assert elements(out, "iframe") == [] and elements(out, "video") == []
+
+
+def test_video_link_inside_text_or_to_other_pages_is_left_alone(renderer):
+    out = render(renderer, "See <https://youtu.be/abc> here.\n\nhttps://example.org/about\n")
+    assert all(p.get("class") is None for p in elements(out, "p"))
+    assert [text_of(a) for a in elements(out, "a")] == ["https://youtu.be/abc"]
+
+
+# --- the sanitiser ------------------------------------------------------------------------
+
+DISGUISES = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<style>body{display:none}</style>",
+    "<img src=x onerror=alert(1)>",
+    '<p onclick="alert(1)">hi</p>',
+    '<a href="#" OnMouseOver="alert(1)">x</a>',
+    '<p style="position:fixed;top:0">overlay</p>',
+    "| a |\n|---|\n| b |\n\n<table><tr><td style=\"text-align:right;background:url(javascript:alert(1))\">x</td></tr></table>",
+    '<iframe src="https://evil.example"></iframe>',
+    '<object data="evil.swf"></object><embed src="evil.swf">',
+    '<form action="https://evil.example"><input name=x><button formaction="javascript:alert(1)">go</button></form>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    "<svg><script>alert(1)</script></svg>",
+    "<svg onload=alert(1)><a xlink:href=\"javascript:alert(1)\">x</a></svg>",
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href="&#x6A;avascript:alert(1)">x</a>',
+    '<a href="&#0000106&#0000097vascript:alert(1)">x</a>',
+    '<a href="java&#x09;script:alert(1)">x</a>',
+    '<a href="java&#x0A;script:alert(1)">x</a>',
+    '<a href="jav\tascript:alert(1)">x</a>',
+    '<a href=" \n\t javascript:alert(1)">x</a>',
+    '<a href="&#x20;javascript:alert(1)">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+    '<img src="x.jpg" srcset="data:image/svg+xml,x 1x">',
+    '<video poster="javascript:alert(1)" src="javascript:alert(1)"></video>',
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x]( javascript:alert(1) )",
+    "[x](&#106;avascript:alert(1))",
+    "[x](data:text/html,hello)",
+    "![x](javascript:alert(1))",
+    "[x][evil]\n\n[evil]: javascript:alert(1)",
+    "[x][evil]\n\n[evil]: <vbscript:msgbox(1)>",
+    "<javascript:alert(1)>",
+    "<JAVASCRIPT:alert(1)>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<a href="keisha.md" title=\'"><script>alert(1)</script>\'>x</a>',
+]
+
+
+@pytest.mark.parametrize("payload", DISGUISES)
+def test_nothing_runs_script(renderer, payload):
+    out = render(renderer, payload)
+    assert_safe(out)
+    assert "alert(1)" not in "".join(text_of(el) for el in elements(out, "script"))
+
+
+def test_script_and_style_content_is_removed(renderer):
+    out = render(renderer, "<script>alert('x')</script>\n\n<style>p{}</style>\n\nAfter.\n")
+    assert "alert" not in text_of(parse(out)) and "p{}" not in text_of(parse(out))
+    assert "After." in text_of(parse(out))
+
+
+def test_javascript_link_keeps_its_text(renderer):
+    out = render(renderer, "[read more](javascript:alert(1))")
+    link = elements(out, "a")[0]
+    assert text_of(link) == "read more" and link.get("href") is None
+
+
+def test_removed_content_is_reported_with_its_line(renderer):
+    diags = Diagnostics()
+    body = "Hi.\n\n<iframe src=\"https://www.youtube.com/embed/x\"></iframe>\n\n<p onclick=\"x()\">a</p>\n\n[x](javascript:alert(1))\n"
+    render(renderer, body, first_line=4, diags=diags)
+    found = {(d.line, d.message.split(":")[0]) for d in diags.warnings}
+    assert (6, "the <iframe> was removed") in found
+    assert (8, "the `onclick` attribute was removed") in found
+    assert any(d.line == 10 and "javascript:" in d.message for d in diags.warnings)
+    assert all(d.path == STORY and d.hint for d in diags.warnings)
+
+
+def test_sanitize_html_on_its_own():
+    out = sanitize_html('<h2 id="a" onclick="x">T</h2><a href="/x/" rel="nofollow" class="c">y</a><blink>z</blink>')
+    h2, link = elements(out, "h2")[0], elements(out, "a")[0]
+    assert h2.get("id") == "a" and "onclick" not in h2.attrib
+    assert link.get("href") == "/x/" and link.get("class") == "c"
+    assert "z" in text_of(parse(out)) and elements(out, "blink") == []
+
+
+# --- short fields ---------------------------------------------------------------------
+
+def test_render_inline_has_no_paragraph(renderer):
+    out = renderer.render_inline('I had to "choose" between my *baby* and my `job`.')
+    assert not out.startswith("<p") and elements(out, "p") == []
+    assert [el.tag for el in elements(out)[1:]] == ["em", "code"]
+    assert "\u201cchoose\u201d" in text_of(parse(out))
+
+
+def test_render_inline_stays_inline_and_safe(renderer):
+    out = renderer.render_inline("# 1986. Not a heading <script>alert(1)</script> [x](javascript:alert(1))\n\n- nor a list")
+    assert {el.tag for el in elements(out)[1:]} <= {"a"}
+    assert "1986. Not a heading" in text_of(parse(out)) and "nor a list" in text_of(parse(out))
+    assert_safe(out)
+    link = renderer.render_inline("[site](https://example.org)")
+    assert elements(link, "a")[0].get("rel") == "noopener noreferrer"
+
+
+def test_settings_describe_the_configuration():
+    assert isinstance(MARKDOWN_SETTINGS, str)
+    assert "toc" in MARKDOWN_SETTINGS and "slugify_unicode" in MARKDOWN_SETTINGS
+    assert "nh3" in MARKDOWN_SETTINGS and "markdown" in MARKDOWN_SETTINGS

@@ -1,0 +1,314 @@
+"""The writer: atomic swap of the output folder, refusals, locking, recovery after killed builds."""
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from handbill import writer
+from handbill.writer import MARKER, OutputRefused, StagedOutput, check_output_dir
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` as {relpath: bytes}."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def siblings(out: Path) -> list[str]:
+    """Names beside `out` that a build leaves while it runs (the lock file is kept on purpose)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith((".handbill-tmp-", ".handbill-old-")))
+
+
+def build(out: Path, files: dict[str, bytes]) -> None:
+    with StagedOutput(out) as stage:
+        for relpath, data in files.items():
+            stage.write_bytes(relpath, data)
+        stage.commit()
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> Path:
+    """An output folder holding a previous build."""
+    out = tmp_path / "site"
+    build(out, {"index.html": b"old home", "about/index.html": b"old about"})
+    return out
+
+
+def start_child(out: Path, body: str) -> subprocess.Popen[str]:
+    """Run a build in another process that opens a StagedOutput on `out`, runs `body`, says ready and sleeps."""
+    code = textwrap.dedent(
+        f"""
+        import signal, sys, time
+        from pathlib import Path
+        from handbill.writer import StagedOutput
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        with StagedOutput(Path({str(out)!r})) as stage:
+        """
+    ) + textwrap.indent(textwrap.dedent(body) + "\nprint('ready', flush=True)\ntime.sleep(60)\n", "    ")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"
+    return child
+
+
+# -- committing ------------------------------------------------------------------
+
+
+def test_commit_writes_exact_bytes_and_marker(tmp_path: Path) -> None:
+    media = tmp_path / "photo.jpg"
+    media.write_bytes(b"\xff\xd8jpeg")
+    out = tmp_path / "site"
+    with StagedOutput(out) as stage:
+        stage.write_bytes("index.html", b"<h1>Hi</h1>")
+        stage.write_text("sv/feed.xml", "Pappaledighet \u00e5t alla")
+        stage.copy_file("media/photo.jpg", media)
+        assert stage.exists("sv/feed.xml") and stage.exists("sv") and not stage.exists("nope.html")
+        assert stage.staging.parent == tmp_path and stage.staging.name.startswith(".handbill-tmp-site-")
+        stage.commit()
+    files = snapshot(out)
+    assert files.pop(MARKER).decode().startswith("This folder was made by handbill")
+    assert files == {
+        "index.html": b"<h1>Hi</h1>",
+        "sv/feed.xml": "Pappaledighet \u00e5t alla".encode(),
+        "media/photo.jpg": b"\xff\xd8jpeg",
+    }
+    assert siblings(out) == []
+
+
+def test_commit_replaces_previous_output(previous: Path) -> None:
+    build(previous, {"index.html": b"new"})
+    assert snapshot(previous) == {"index.html": b"new", MARKER: (previous / MARKER).read_bytes()}
+    assert siblings(previous) == []
+
+
+def test_permissions_are_fixed_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        build(tmp_path / "site", {"a/b/c.html": b"x"})
+    finally:
+        os.umask(old)
+    out = tmp_path / "site"
+    assert (out / "a/b/c.html").stat().st_mode & 0o777 == 0o644
+    assert (out / MARKER).stat().st_mode & 0o777 == 0o644
+    for folder in (out, out / "a", out / "a/b"):
+        assert folder.stat().st_mode & 0o777 == 0o755
+
+
+def test_missing_parent_folders_are_created(tmp_path: Path) -> None:
+    build(tmp_path / "build" / "site", {"index.html": b"x"})
+    assert (tmp_path / "build/site/index.html").read_bytes() == b"x"
+
+
+# -- failing builds leave the previous output alone -----------------------------------
+
+
+def test_exception_before_commit_leaves_previous_output(previous: Path) -> None:
+    before = snapshot(previous)
+    with pytest.raises(RuntimeError, match="template broke"):
+        with StagedOutput(previous) as stage:
+            stage.write_bytes("index.html", b"half a new site")
+            raise RuntimeError("template broke")
+    assert snapshot(previous) == before
+    assert siblings(previous) == []
+
+
+def test_no_commit_discards_staging(previous: Path) -> None:
+    before = snapshot(previous)
+    with StagedOutput(previous) as stage:
+        stage.write_bytes("index.html", b"never shown")
+    assert snapshot(previous) == before and siblings(previous) == []
+
+
+def test_sigkill_midway_leaves_output_and_next_build_cleans_up(previous: Path) -> None:
+    before = snapshot(previous)
+    child = start_child(previous, "stage.write_bytes('index.html', b'half')")
+    child.kill()
+    child.wait()
+    assert snapshot(previous) == before
+    assert len(siblings(previous)) == 1  # the killed build's staging folder
+    with StagedOutput(previous):
+        pass
+    assert siblings(previous) == []
+    assert snapshot(previous) == before
+
+
+def test_sigint_midway_leaves_output_and_removes_staging(previous: Path) -> None:
+    before = snapshot(previous)
+    child = start_child(previous, "stage.write_bytes('index.html', b'half')")
+    child.send_signal(signal.SIGINT)
+    assert child.wait(timeout=10) != 0
+    assert snapshot(previous) == before
+    assert siblings(previous) == []
+
+
+def test_killed_between_the_two_renames_previous_output_is_put_back(previous: Path) -> None:
+    before = snapshot(previous)
+    os.replace(previous, previous.parent / ".handbill-old-site-999999")  # what commit's first rename does
+    (previous.parent / ".handbill-tmp-site-999999-0123abcd").mkdir()
+    with StagedOutput(previous):
+        pass
+    assert snapshot(previous) == before
+    assert siblings(previous) == []
+
+
+def test_leftovers_of_other_outputs_are_left_alone(previous: Path) -> None:
+    other = previous.parent / ".handbill-tmp-site-2-123-0123abcd"  # staging of an output called site-2
+    other.mkdir()
+    with StagedOutput(previous):
+        pass
+    assert other.is_dir()
+
+
+def test_disk_full_while_writing(previous: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(previous)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer, "open", full, raising=False)
+    with pytest.raises(OutputRefused) as refused:
+        with StagedOutput(previous) as stage:
+            stage.write_bytes("index.html", b"new")
+            stage.commit()
+    assert str(previous) in refused.value.message and "disk is full" in refused.value.message
+    assert "free some disk space" in refused.value.hint
+    assert snapshot(previous) == before and siblings(previous) == []
+
+
+@pytest.mark.parametrize("failing", ["first", "second"])
+def test_read_only_folder_during_swap(previous: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+    before = snapshot(previous)
+    real_replace = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        moving_staging = Path(src).name.startswith(".handbill-tmp-")
+        if (failing == "first" and Path(src) == previous) or (failing == "second" and moving_staging):
+            raise OSError(errno.EROFS, "Read-only file system")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OutputRefused) as refused:
+        with StagedOutput(previous) as stage:
+            stage.write_bytes("index.html", b"new")
+            stage.commit()
+    monkeypatch.undo()
+    assert str(previous) in refused.value.message and "cannot be written" in refused.value.message
+    assert "choose a folder you can write to" in refused.value.hint
+    assert snapshot(previous) == before and siblings(previous) == []
+
+
+def test_unmarked_folder_is_never_replaced_even_without_check(tmp_path: Path) -> None:
+    out = tmp_path / "photos"
+    out.mkdir()
+    (out / "holiday.jpg").write_bytes(b"precious")
+    with pytest.raises(OutputRefused):
+        build(out, {"index.html": b"x"})
+    assert snapshot(out) == {"holiday.jpg": b"precious"} and siblings(out) == []
+
+
+# -- locking ---------------------------------------------------------------------
+
+
+def test_second_concurrent_build_is_refused(previous: Path) -> None:
+    child = start_child(previous, "pass")
+    try:
+        with pytest.raises(OutputRefused) as refused:
+            with StagedOutput(previous):
+                pass
+        assert refused.value.message == f"another handbill build is writing to {previous}"
+        assert "wait for it to finish" in refused.value.hint
+    finally:
+        child.kill()
+        child.wait()
+    with StagedOutput(previous):  # the lock died with the other build
+        pass
+
+
+# -- output paths ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relpath", ["../x", "/x", "a\\b", "a//b", "a/", "", "a/./b", "a/../../x", "a\x00b", MARKER])
+def test_bad_relpaths_are_refused(tmp_path: Path, relpath: str) -> None:
+    with StagedOutput(tmp_path / "site") as stage:
+        with pytest.raises(ValueError):
+            stage.write_bytes(relpath, b"x")
+    assert not (tmp_path / "x").exists()
+
+
+def test_writing_a_path_twice_is_refused(tmp_path: Path) -> None:
+    with StagedOutput(tmp_path / "site") as stage:
+        stage.write_bytes("a/index.html", b"1")
+        with pytest.raises(ValueError, match="a/index.html"):
+            stage.write_text("a/index.html", "2")
+        with pytest.raises(ValueError, match="a/index.html"):
+            stage.write_bytes("a/index.html/x", b"3")
+        with pytest.raises(ValueError, match="'a'"):
+            stage.write_bytes("a", b"4")
+        assert (stage.staging / "a/index.html").read_bytes() == b"1"
+
+
+# -- check_output_dir ----------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    root = home / "campaign"
+    (root / "content").mkdir(parents=True)
+    (root / "themes/default").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    return root
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["content", "content/en", ".", "..", "/", "themes", "themes/default/site", ".git/site"],
+)
+def test_check_refuses_dangerous_places(project: Path, where: str) -> None:
+    with pytest.raises(OutputRefused) as refused:
+        check_output_dir(project / where, content=project / "content", protected=[project])
+    assert refused.value.message.startswith(f"the output folder {project / where}") and refused.value.hint
+
+
+def test_check_refuses_home_and_root_without_protected(project: Path, tmp_path: Path) -> None:
+    content = tmp_path / "elsewhere" / "content"
+    for out in (Path.home(), Path("/")):
+        with pytest.raises(OutputRefused):
+            check_output_dir(out, content=content)
+
+
+def test_check_refuses_a_symlink_into_content(project: Path) -> None:
+    (project / "site").symlink_to(project / "content")
+    with pytest.raises(OutputRefused, match="inside the content folder"):
+        check_output_dir(project / "site", content=project / "content", protected=[project])
+
+
+def test_check_refuses_unmarked_folder_and_file(project: Path) -> None:
+    (project / "docs").mkdir()
+    (project / "docs/notes.txt").write_text("mine")
+    with pytest.raises(OutputRefused) as refused:
+        check_output_dir(project / "docs", content=project / "content", protected=[project])
+    assert str(project / "docs") in refused.value.message
+    assert "empty or new folder" in refused.value.hint and "delete" in refused.value.hint
+    (project / "site").write_text("a file")
+    with pytest.raises(OutputRefused, match="is a file"):
+        check_output_dir(project / "site", content=project / "content", protected=[project])
+
+
+def test_check_accepts_missing_empty_and_marked(project: Path) -> None:
+    kwargs = {"content": project / "content", "protected": [project]}
+    check_output_dir(project / "site", **kwargs)
+    (project / "site").mkdir()
+    check_output_dir(project / "site", **kwargs)
+    build(project / "site", {"index.html": b"x"})
+    check_output_dir(project / "site", **kwargs)
+    check_output_dir(project / "build" / "public", **kwargs)
