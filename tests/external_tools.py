@@ -1,0 +1,38 @@
+"""Finding (and, for the HTML checker, fetching) the external programs some tests use.
+
+Locally a missing tool skips its tests with a message saying how to get it; in CI
+(``CI`` set) a missing tool fails them, so a green CI always means they ran.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+VNU_VERSION = "26.9.27"
+VNU_PREFIX = REPO / ".tools" / "vnu"
+VNU_JAR = VNU_PREFIX / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def missing(what: str, how: str) -> None:
+    """Skip locally, fail in CI."""
+    message = f"{what} is not available: {how}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def vnu_command() -> list[str]:
+    """``java -jar vnu.jar``, installing the npm package vnu-jar into .tools/ on first use."""
+    if shutil.which("java") is None:
+        missing("java", "install a Java runtime (Debian: apt-get install default-jre-headless)")
+    if not VNU_JAR.is_file():
+        if shutil.which("npm") is None:
+            missing("the Nu HTML Checker", "install npm, or run: npm install --prefix .tools/vnu vnu-jar")
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(VNU_PREFIX),
+                        f"vnu-jar@{VNU_VERSION}"], check=True, timeout=600)
+    return ["java", "-jar", str(VNU_JAR)]
