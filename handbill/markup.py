@@ -98,6 +98,10 @@ class Resolver(Protocol):
 
     def image(self, ref: Reference) -> dict[str, str] | None: ...
 
+    def file_link(self, ref: Reference) -> str | None: ...
+        # called for every <a href> to a local file that is not a .md page (e.g. `flyer.pdf`,
+        # `/media/report.pdf`); returns its published URL, or None after reporting an error.
+
 
 class MarkdownRenderer:
     """Holds one configured markdown.Markdown instance, reused (reset between documents) for speed."""
@@ -321,6 +325,9 @@ class _Rewriter(HTMLParser):
         if is_page and self._resolver is not None:
             url = self._resolver.page_link(self._reference(href))
             href = "#" if url is None else url + (f"#{parts.fragment}" if parts.fragment else "")
+        elif parts and _is_file_link(parts) and self._resolver is not None:
+            url = self._resolver.file_link(self._reference(href))
+            href = "#" if url is None else url
         attrs = {k: v for k, v in attrs.items() if k != "rel"} | {"href": href}
         if parts and parts.scheme in ("http", "https"):
             attrs["rel"] = EXTERNAL_REL
@@ -345,6 +352,15 @@ class _Rewriter(HTMLParser):
                     f"the link to a `{_scheme(value or '')}:` address was removed",
                     "links may point to web pages (https://...), email (mailto:) or phone numbers (tel:)",
                 )
+
+
+def _is_file_link(parts: SplitResult) -> bool:
+    """A link to a local file such as `flyer.pdf` or `/media/report.pdf` (not a page, not a folder)."""
+    if parts.scheme or parts.netloc or not parts.path or parts.path.endswith("/"):
+        return False
+    if parts.path.startswith("/") and not parts.path.startswith("/media/"):
+        return False
+    return "." in parts.path.rsplit("/", 1)[-1]
 
 
 def _start_tag(tag: str, attrs: dict[str, str | None]) -> str:

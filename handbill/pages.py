@@ -67,6 +67,16 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def readable_on_white(color: str) -> str:
+    """The colour itself when text in it is readable on white (4.5:1), else a darker shade of it."""
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)] if len(color) == 7 else [int(c * 2, 16) for c in color[1:4]]
+    for step in range(0, 21):
+        shade = "#" + "".join(f"{round(c * (1 - step / 20)):02x}" for c in rgb)
+        if contrast(shade, "#ffffff") >= 4.5:
+            return shade
+    return "#000000"
+
+
 def campaign_css(campaigns: list[Entry]) -> str:
     """Campaign colours as CSS custom properties: a stylesheet, so a strict CSP needs no inline style."""
     rules = []
@@ -75,7 +85,8 @@ def campaign_css(campaigns: list[Entry]) -> str:
         if not primary:
             continue
         on_primary = "#ffffff" if contrast(primary, "#ffffff") >= contrast(primary, "#000000") else "#000000"
-        rules.append(f".campaign-{entry.campaign}{{--primary:{primary};--on-primary:{on_primary}}}")
+        rules.append(f".campaign-{entry.campaign}{{--primary:{primary};--on-primary:{on_primary};"
+                     f"--link:{readable_on_white(primary)}}}")
     return "\n".join(rules) + "\n"
 
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import jinja2
 
 from .assets import AssetStore
 from .diagnostics import BuildFailed, Diagnostics
@@ -63,7 +66,12 @@ def render_site(options: BuildOptions, diags: Diagnostics) -> BuildResult:
         return result
     renderer = PageRenderer(theme.environment(), project, routes, catalog, pages, sites, asset_href)
     for page in pages:
-        _put(files, output_file(page.path), renderer.render(page).encode("utf-8"))
+        try:
+            html = renderer.render(page)
+        except jinja2.TemplateError as exc:
+            _report_template_error(exc, page, diags)
+            return result
+        _put(files, output_file(page.path), html.encode("utf-8"))
     _add_feeds(files, project, routes, catalog, planner_views=views, pages=pages)
     _put(files, "sitemap.xml", sitemap(_sitemap_urls(pages, renderer, routes)).encode())
     _put(files, "robots.txt", robots(routes.absolute("sitemap.xml")).encode())
@@ -74,6 +82,19 @@ def render_site(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     for rel, path in sorted(project.inventory.media.items()):
         files.setdefault(f"media/{rel}", path.read_bytes())
     return result
+
+
+def _report_template_error(exc: jinja2.TemplateError, page: PlannedPage, diags: Diagnostics) -> None:
+    """A mistake in a theme template, located at the template's own file and line."""
+    filename = getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None) or 0
+    if not filename:  # errors while rendering: the template's frame is in the traceback
+        for frame, frame_line in traceback.walk_tb(exc.__traceback__):
+            name = frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt")):
+                filename, line = name, frame_line
+    diags.error(filename or page.template, line, 0, f"the theme template failed: {exc.message or exc}",
+                f"fix the template (it was drawing {page.path or 'the home page'})")
 
 
 def _put(files: dict[str, bytes], path: str, data: bytes) -> None:

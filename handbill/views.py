@@ -15,7 +15,7 @@ from babel.dates import format_date
 
 from .assets import AssetProblem, AssetStore
 from .diagnostics import Diagnostics
-from .images import ImageProblem
+from .images import IMAGE_SUFFIXES, ImageProblem
 from .locales import Entry
 from .markup import MarkdownRenderer, Reference
 from .routes import Routes
@@ -100,6 +100,16 @@ class EntryResolver:
                          "check the file name; links to other stories look like ../stories/maria.md or maria.md "
                          "(a draft story is only published with --drafts)")
         return None
+
+    def file_link(self, ref: Reference) -> str | None:
+        try:
+            path = self.assets.find(ref.target, self.base_dirs())
+            if path.suffix.lower() in IMAGE_SUFFIXES:
+                return self.routes.href(self.assets.image(path).path)
+            return self.routes.href(self.assets.file(path).path)
+        except (AssetProblem, ImageProblem) as problem:
+            self.diags.error(self.source_path, ref.line, 0, problem.message, problem.hint)
+            return None
 
     def image(self, ref: Reference) -> dict[str, str] | None:
         try:
