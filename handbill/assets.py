@@ -56,7 +56,7 @@ class AssetStore:
             base_dirs, posix = [self.content], PurePosixPath(*posix.parts[1:])
         if any(part in ("..",) for part in posix.parts) and not self._inside(base_dirs, posix):
             raise AssetProblem(f"`{target}` points outside the content folder", "keep photos inside the content folder")
-        if any(is_junk(part) for part in posix.parts):
+        if any(is_junk(part) for part in posix.parts if part not in (".", "..")):
             raise AssetProblem(f"`{target}` is a hidden or temporary file, which is never published",
                                "rename the file so it does not start with a dot")
         root = self.content.resolve()

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from .console import NORMAL, QUIET, VERBOSE, Console, build_summary
 from .diagnostics import BuildFailed, Diagnostics
 from .pipeline import BuildOptions, build, render_site
 from .writer import OutputRefused
@@ -19,6 +20,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cards", dest="cards", action="store_false", help="skip drawing share cards (quick previews)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also print how long each step took, and more detail")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -26,7 +28,82 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     _add_build_options(commands.add_parser("build", help="build the site (the default)"))
     _add_build_options(commands.add_parser("check", help="validate everything without writing the site"))
+    _add_serve_parser(commands)
+    _add_translation_parsers(commands, _add_new_parsers(commands))  # `new locale`, `check --mark-translated`
     return parser
+
+
+def _console(args: argparse.Namespace) -> Console:
+    return Console(verbosity=QUIET if args.quiet else VERBOSE if getattr(args, "verbose", False) else NORMAL)
+
+
+def _add_serve_parser(commands) -> None:
+    serve = commands.add_parser("serve", help="preview the site in your browser; rebuilds and reloads on every save")
+    serve.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 means every network)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    serve.add_argument("--drafts", action="store_true", help="also show stories marked draft: true")
+    serve.add_argument("--no-cards", dest="cards", action="store_false", help="skip drawing share cards (faster)")
+    serve.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    serve.add_argument("-q", "--quiet", action="store_true", help="print only problems and the address")
+    serve.add_argument("-v", "--verbose", action="store_true", help="also print each file a rebuild writes")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import PreviewServer, all_interfaces_warning  # the web server is only loaded for serve
+
+    console = _console(args)
+    if not (args.content / "site.yaml").is_file():
+        print(f"there is no site.yaml in {args.content}\n  hint: run this in the folder that holds content/, "
+              "or name the content folder with --content", file=sys.stderr)
+        return 1
+    try:
+        preview = PreviewServer(args.content, host=args.host, port=args.port, drafts=args.drafts, cards=args.cards,
+                                strict=args.strict, console=console, root=Path.cwd())
+    except OSError as error:
+        print(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}\n"
+              f"  hint: another program (or another preview) uses that port: try --port {args.port + 1}", file=sys.stderr)
+        return 1
+    warning = all_interfaces_warning(args.host, preview.server.port)
+    if warning:
+        print(warning, file=sys.stderr)
+    preview.first_build()
+    console.always(f"Serving the preview of {args.content} at {preview.url} (press Ctrl+C to stop).")
+    preview.serve_forever()
+    return 0
+
+
+def _add_new_parsers(commands):
+    new = commands.add_parser("new", help="start a new campaign or story from a template")
+    kinds = new.add_subparsers(dest="kind", metavar="{campaign,story,...}")
+    kinds.required = True
+    campaign = kinds.add_parser("campaign", help="create <locale>/SLUG/campaign.yaml")
+    campaign.add_argument("slug", metavar="SLUG", help="the campaign's name in the web address, like paid-leave")
+    campaign.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content)")
+    story = kinds.add_parser("story", help="create <locale>/CAMPAIGN/stories/<slug>.md")
+    story.add_argument("campaign", metavar="CAMPAIGN", help="the campaign's folder name, like paid-leave")
+    story.add_argument("title", metavar="TITLE", help='the story\'s title, in quotes: "Maria\'s first day"')
+    story.add_argument("--slug", help="the file name to use instead of one made from the title")
+    story.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content)")
+    return kinds
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldRefused, new_campaign, new_story
+
+    try:
+        if args.kind == "campaign":
+            created = new_campaign(args.content, args.slug)
+        else:
+            created = new_story(args.content, args.campaign, args.title, slug=args.slug)
+    except ScaffoldRefused as refused:
+        print(f"{refused.message}\n  hint: {refused.hint}", file=sys.stderr)
+        return 1
+    print(f"Created {created.path}")
+    for step in created.next_steps:
+        print(f"  - {step}")
+    return 0
 
 
 def _print_problems(diags: Diagnostics) -> None:
@@ -42,9 +119,10 @@ def _summary(diags: Diagnostics) -> str:
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     diags = Diagnostics(root=Path.cwd())
+    console = _console(args)
     options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
     try:
-        result = build(options, diags)
+        result = build(options, diags, console=console)
     except OutputRefused as refused:
         print(f"{refused.message}\n  hint: {refused.hint}", file=sys.stderr)
         return 1
@@ -53,22 +131,84 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"Build failed: {_summary(diags)}. The previous site was left as it was.", file=sys.stderr)
         return 1
     _print_problems(diags)
-    if not args.quiet:
-        elapsed = time.perf_counter() - started
-        print(f"Built {result.locales} locale{'s' * (result.locales != 1)}, {result.pages} pages, "
-              f"{len(result.files)} files into {args.out} in {elapsed:.1f} s ({_summary(diags)}).")
+    cards = sum(1 for path in result.files if path.rpartition("/")[2] == "card.jpg" and not path.startswith("media/"))
+    console.info(build_summary(locales=result.locales, pages=result.pages, files=len(result.files),
+                               seconds=time.perf_counter() - started, errors=len(diags.errors),
+                               warnings=len(diags.warnings), cards=cards if options.cards else None,
+                               cards_redrawn=result.cards_drawn if options.cards else None))
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
     diags = Diagnostics(root=Path.cwd())
     options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
-    result = render_site(options, diags)
+    console = _console(args)
+    result = render_site(options, diags, console=console)
+    links = _check_links(result, diags, console)
     _print_problems(diags)
     failed = diags.has_errors(args.strict)
     if not args.quiet:
-        print(f"Checked {result.pages} pages: {_summary(diags)}.")
+        print(f"Checked {result.pages} pages and {links} internal links: {_summary(diags)}.")
     return 1 if failed else 0
+
+
+def _check_links(result, diags: Diagnostics, console: Console) -> int:
+    """The internal-link check of `check`, over the pages in memory (site/ is never read or written)."""
+    from .linkcheck import check_links
+
+    if diags.errors or not result.files:  # pages were not all rendered: their links prove nothing
+        return 0
+    checked = check_links(result.files, result.base_url, diags)
+    console.phase(f"Checked {checked} internal links")
+    return checked
+
+
+def _add_translation_parsers(commands, kinds) -> None:
+    """The translator's commands: `new locale`, `new translation` and `check --mark-translated`."""
+    locale = kinds.add_parser("locale", help="start a new language: create <CODE>/strings.yaml to translate")
+    locale.add_argument("code", metavar="CODE", help="the language code, like sv, fr, pt-BR, ar or hi")
+    locale.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content)")
+    translation = kinds.add_parser("translation", help="copy originals into a language as drafts to translate")
+    translation.add_argument("code", metavar="CODE", help="the language to translate into, like sv")
+    translation.add_argument("files", metavar="FILE", nargs="+",
+                             help="an original, relative to the default language folder: paid-leave/stories/maria.md")
+    translation.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content)")
+    commands.choices["check"].add_argument(
+        "--mark-translated", metavar="FILE", nargs="*", default=None,
+        help="record that these translations are up to date with their originals (no FILE: every unmarked one)")
+
+
+def run_new_translation(args: argparse.Namespace) -> int:
+    from .translation import new_locale, new_translation
+
+    outcome = new_locale(args.content, args.code) if args.kind == "locale" else \
+        new_translation(args.content, args.code, args.files)
+    for message in outcome.messages:
+        print(message, file=sys.stderr if message.startswith(("error:", "warning:")) else sys.stdout)
+    return outcome.code
+
+
+def run_check_with_translations(args: argparse.Namespace) -> int:
+    """`check`, then the per-language report; with --mark-translated, record source hashes first."""
+    from .project import load_project
+    from .translation import format_reports, mark_translated, project_status
+
+    marked_failed = 0
+    if args.mark_translated is not None:
+        diags = Diagnostics(root=Path.cwd())
+        changed = mark_translated(load_project(args.content, Diagnostics()), [Path(p) for p in args.mark_translated], diags)
+        _print_problems(diags)
+        marked_failed = 1 if diags.errors else 0
+        for path in changed:
+            print(f"Marked {diags.display_path(path)} as up to date with its original.")
+        if not changed and not diags.errors:
+            print("Nothing to mark: every translation has a source_hash already (name a FILE to update one).")
+    code = run_check(args)
+    if not args.quiet:
+        project, _, reports = project_status(args.content, drafts=args.drafts)
+        print()
+        print(format_reports(reports, project.site.default_locale, args.content.as_posix()))
+    return max(code, marked_failed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,5 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
     if args.command == "check":
-        return run_check(args)
+        return run_check_with_translations(args)
+    if args.command == "serve":
+        return run_serve(args)
+    if args.command == "new" and args.kind in ("locale", "translation"):
+        return run_new_translation(args)
+    if args.command == "new":
+        return run_new(args)
     return run_build(args)

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+from .text import CONTROL_CHARACTERS
+
+_NOT_XML = CONTROL_CHARACTERS
 
 
 def xml_text(text: str) -> str:

@@ -1,18 +1,35 @@
 """What each locale publishes: translations merged over the default locale, with fallbacks.
 
 A pure step: it takes the parsed sources of every locale folder and returns, per
-locale, the campaigns, stories and pages to publish. Where a locale has no
-translation of a file, the default locale's file is published in its place and the
-entry says so (``is_fallback``), so templates can mark the text with its own language.
+locale, the campaigns, stories and pages to publish. A translation is merged field by
+field over its original (a translator writes only the text keys). Where a locale has no
+translation of a file, ``site.yaml``'s ``fallback`` policy for that locale decides:
+
+- ``fallback`` (the default): the original is published at the locale's URL, with the
+  locale's UI, and the entry says so (``is_fallback``) so templates mark its text with
+  the original's language and show the "not yet translated" notice;
+- ``skip``: the file is not published in that locale (links to it go to the original);
+- ``error``: the build fails and names the missing translation.
+
+Campaigns follow the same policy: a skipped campaign takes its stories and pages with it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostics
+from .localecodes import english_name
 from .project import Project, Source
-from .schema import deep_merge
+from .schema import CAMPAIGN, PAGE, STORY, Field
+
+POLICIES = ("fallback", "skip", "error")
+SPECS = {"campaign": CAMPAIGN, "story": STORY, "page": PAGE}
+NOT_TRANSLATION_KEYS = {"draft", "source_hash"}  # keys that belong to one file, never inherited or compared
+# Explicit embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). A name that
+# carries an unclosed one could reverse the rest of a line; the theme isolates names itself.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -37,47 +54,186 @@ class Entry:
     def text_locale(self) -> str:
         return self.source.file.locale
 
+    def text_locale_of(self, key: str) -> str:
+        """The language a (dotted) key's text is in: the translation's, or the original's when inherited."""
+        values: Any = self.source.meta
+        for part in key.split("."):
+            if isinstance(values, list) and part.isdigit() and int(part) < len(values):
+                values = values[int(part)]
+            elif isinstance(values, dict) and part in values:
+                values = values[part]
+            else:
+                return self.original.file.locale
+        return self.text_locale
+
 
 @dataclass
 class LocaleSite:
     """Everything one locale publishes, in display order."""
 
     locale: str
+    policy: str = "fallback"  # what happens to a file without a translation
     campaigns: list[Entry] = field(default_factory=list)
     stories: dict[str, list[Entry]] = field(default_factory=dict)  # campaign slug -> newest first
     pages: list[Entry] = field(default_factory=list)
+    skipped: dict[str, Entry] = field(default_factory=dict)  # key -> the original, for files not published here
 
     def all_entries(self) -> list[Entry]:
         return [*self.campaigns, *(s for c in self.campaigns for s in self.stories.get(c.campaign, [])), *self.pages]
 
 
-def _merge(original: Source, translation: Source | None) -> tuple[Source, dict[str, Any]]:
+def per_locale(values: dict[str, Any] | None, locale: str, default: Any) -> Any:
+    """A ``per_locale`` setting of site.yaml for one locale: its own value, else the one for all, else ``default``."""
+    values = values or {}
+    return values.get(locale, values.get("*", default))
+
+
+def fallback_policy(project: Project, locale: str) -> str:
+    return per_locale(project.site.data.values.get("fallback"), locale, "fallback")
+
+
+def check_locale_settings(project: Project, diags: Diagnostics) -> None:
+    """A per-locale setting in site.yaml that names a locale the site does not publish is a typo."""
+    site = project.site
+    for key in ("fallback", "native_digits"):
+        for code in site.data.values.get(key) or {}:
+            if code != "*" and code not in site.locales:
+                line, col = site.data.where(f"{key}.{code}")
+                listed = ", ".join(site.locales)
+                diags.warning(site.path or project.content / "site.yaml", line, col,
+                              f"{key}: `{code}` is not one of this site's languages, so it does nothing",
+                              f"the languages are: {listed}")
+
+
+def neutral_text(value: Any) -> Any:
+    """``value`` with bidi embedding, override and isolate controls removed from every text."""
+    if isinstance(value, str):
+        return BIDI_CONTROLS.sub("", value)
+    if isinstance(value, dict):
+        return {k: neutral_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [neutral_text(v) for v in value]
+    return value
+
+
+def merge_values(original: Any, translation: Any) -> Any:
+    """A translation over its original: maps merge key by key, and so do lists of maps of the
+    same length (``events``: a translator writes only each event's title); anything else is replaced."""
+    if isinstance(original, dict) and isinstance(translation, dict):
+        merged = dict(original)
+        for key, value in translation.items():
+            merged[key] = merge_values(original[key], value) if key in original else value
+        return merged
+    if isinstance(original, list) and isinstance(translation, list) and len(original) == len(translation) \
+            and all(isinstance(item, dict) for item in [*original, *translation]):
+        return [merge_values(o, t) for o, t in zip(original, translation)]
+    return translation
+
+
+def merge(original: Source, translation: Source | None) -> tuple[Source, dict[str, Any]]:
+    """The values to publish: the translation's keys over the original's, field by field."""
     if translation is None:
-        return original, original.meta
-    return translation, deep_merge(original.meta, translation.meta)
+        return original, neutral_text(original.meta)
+    own = {k: v for k, v in translation.meta.items() if k not in NOT_TRANSLATION_KEYS}
+    inherited = {k: v for k, v in original.meta.items() if k not in NOT_TRANSLATION_KEYS}
+    merged = merge_values(inherited, own)
+    if "draft" in translation.meta:
+        merged["draft"] = translation.meta["draft"]
+    return translation, neutral_text(merged)
 
 
-def _order(entry: Entry) -> tuple:
-    return (entry.meta.get("order", 1_000_000), entry.meta.get("title", "").casefold(), entry.slug or entry.campaign)
+def changed_settings(original: Any, translation: Any, spec: Field, key: str = "") -> list[str]:
+    """Dotted keys a translation gives a different value although they are not text (the goal, the endpoint ...)."""
+    if spec.kind == "map" and isinstance(translation, dict) and isinstance(original, dict) and spec.keys:
+        changed = []
+        for name, value in translation.items():
+            child = spec.keys.get(name)
+            if child is None or (not key and name in NOT_TRANSLATION_KEYS):
+                continue
+            changed += changed_settings(original.get(name), value, child, f"{key}.{name}" if key else name)
+        return changed
+    if spec.kind == "list" and spec.item is not None and spec.item.kind == "map" \
+            and isinstance(translation, list) and isinstance(original, list):
+        if len(translation) != len(original):
+            return [key]
+        return [k for index, (o, t) in enumerate(zip(original, translation))
+                for k in changed_settings(o, t, spec.item, f"{key}.{index}")]
+    if spec.translatable or original is None and translation is None:
+        return []
+    return [key] if translation != original else []
+
+
+def _shown(value: Any) -> str:
+    text = str(value) if not isinstance(value, (list, dict)) else "a different list"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _warn_changed_settings(original: Source, translation: Source, diags: Diagnostics) -> None:
+    spec = SPECS.get(original.file.kind)
+    if spec is None:
+        return
+    for key in changed_settings(original.meta, translation.meta, spec):
+        line, col = translation.data.where(key)
+        before: Any = original.meta
+        for part in key.split("."):
+            before = before.get(part) if isinstance(before, dict) else (
+                before[int(part)] if isinstance(before, list) and part.isdigit() and int(part) < len(before) else None)
+        was = f" (the original has {_shown(before)})" if before is not None and not isinstance(before, (list, dict)) else ""
+        diags.warning(translation.file.path, line, col,
+                      f"this translation changes `{key}`{was}, which is a setting, not text",
+                      f"a translation only needs the text keys: remove `{key}` here so this language follows the "
+                      f"original, or keep it if {english_name(translation.file.locale)} pages really need their own value")
+
+
+def _missing_translation(project: Project, locale: str, original: Source, diags: Diagnostics, draft: bool) -> None:
+    rel = original.file.rel
+    target = project.content / locale / rel
+    why = "the translation is still marked draft: true" if draft else "there is no translation of this file"
+    diags.error(target, 0, 0, f"{why}, and site.yaml says `fallback: error` for {english_name(locale)} ({locale})",
+                f"{'remove draft: true from' if draft else 'translate'} content/{project.site.default_locale}/{rel}"
+                f"{'' if draft else ' into content/' + locale + '/' + rel}, or set `fallback: fallback` for {locale} "
+                "in site.yaml to show the original meanwhile")
 
 
 def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> dict[str, LocaleSite]:
     """Per locale, the entries to publish. Drafts are left out unless ``drafts``."""
     default = project.site.default_locale
-    originals = {rel: src for rel, src in project.sources.get(default, {}).items() if drafts or not src.is_draft}
+    check_locale_settings(project, diags)
+    all_originals = project.sources.get(default, {})
+    originals = {rel: src for rel, src in all_originals.items() if drafts or not src.is_draft}
     sites: dict[str, LocaleSite] = {}
     for locale in project.site.locales:
         translations = project.sources.get(locale, {}) if locale != default else {}
+        policy = fallback_policy(project, locale) if locale != default else "fallback"
         if locale != default:
-            _warn_orphans(translations, originals, project.sources.get(default, {}), diags)
-        site = LocaleSite(locale)
-        for rel, original in originals.items():
+            _warn_orphans(translations, all_originals, default, diags)
+        site = LocaleSite(locale, policy)
+        skipped_campaigns: set[str] = set()
+        for rel, original in sorted(originals.items(), key=lambda item: item[1].file.kind != "campaign"):
             translation = translations.get(rel)
-            if translation is not None and translation.is_draft and not drafts:
-                translation = None  # a translation still in progress: show the original meanwhile
-            source, meta = _merge(original, translation)
+            if translation is not None:
+                _warn_changed_settings(original, translation, diags)
+            draft_translation = translation is not None and translation.is_draft and not drafts
+            if draft_translation:
+                translation = None  # a translation still in progress: the original is shown meanwhile
             file = original.file
-            entry = Entry(file.kind, rel, locale, file.campaign, file.slug, source, original, meta)
+            if file.kind == "story" and file.campaign in skipped_campaigns:
+                site.skipped[rel] = _entry(rel, default, original, None)
+                if translation is not None:
+                    diags.warning(translation.file.path, 0, 0,
+                                  f"this story is not published in {english_name(locale)} because its campaign "
+                                  f"{file.campaign}/campaign.yaml is not translated (fallback: skip)",
+                                  f"translate content/{default}/{file.campaign}/campaign.yaml into "
+                                  f"content/{locale}/{file.campaign}/campaign.yaml")
+                continue
+            if translation is None and locale != default and policy != "fallback":
+                if policy == "error":
+                    _missing_translation(project, locale, original, diags, draft_translation)
+                site.skipped[rel] = _entry(rel, default, original, None)
+                if file.kind == "campaign":
+                    skipped_campaigns.add(file.campaign)
+                continue
+            entry = _entry(rel, locale, original, translation)
             if file.kind == "campaign":
                 site.campaigns.append(entry)
             elif file.kind == "story":
@@ -87,6 +243,9 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
         campaigns = {c.campaign for c in site.campaigns}
         for slug, stories in list(site.stories.items()):
             if slug not in campaigns:
+                if f"{slug}/campaign.yaml" in project.inventory.files.get(default, {}):
+                    del site.stories[slug]  # the campaign.yaml is there but broken: that error says it all
+                    continue
                 for story in stories:
                     diags.error(story.original.file.path, 0, 0, f"this story belongs to `{slug}/`, which has no campaign.yaml",
                                 f"add content/{default}/{slug}/campaign.yaml with at least a title")
@@ -99,11 +258,22 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
     return sites
 
 
-def _warn_orphans(translations: dict[str, Source], originals: dict[str, Source], all_originals: dict[str, Source],
+def _entry(rel: str, locale: str, original: Source, translation: Source | None) -> Entry:
+    source, meta = merge(original, translation)
+    file = original.file
+    return Entry(file.kind, rel, locale, file.campaign, file.slug, source, original, meta)
+
+
+def _order(entry: Entry) -> tuple:
+    return (entry.meta.get("order", 1_000_000), entry.meta.get("title", "").casefold(), entry.slug or entry.campaign)
+
+
+def _warn_orphans(translations: dict[str, Source], all_originals: dict[str, Source], default: str,
                   diags: Diagnostics) -> None:
     """A translation whose original does not exist is not published; say so."""
     for rel, translation in translations.items():
-        if rel in originals or (rel in all_originals and all_originals[rel].is_draft):
+        if rel in all_originals:
             continue
         diags.warning(translation.file.path, 0, 0, "this translation has no original, so it is not published",
-                      "a translation must have the same folder and file name as the original in the default language folder")
+                      f"a translation needs an original with the same folder and file name, content/{default}/{rel}: "
+                      "rename this file to match its original, or add the original first")

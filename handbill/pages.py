@@ -11,11 +11,14 @@ from typing import Any, Callable
 import jinja2
 from babel import Locale
 
-from .locales import Entry, LocaleSite
-from .petition import build_form, petition_config
+from .formats import LocaleFormats
+from .localecodes import native_name, og_locale
+from .locales import Entry, LocaleSite, per_locale
+from .petition import build_form, petition_settings
 from .project import Project
 from .routes import Routes
 from .strings import Catalog, parse_locale
+from .thankyou import thank_you_step
 from .views import EntryView, ViewBuilder, text_direction
 
 STORIES_ON_CAMPAIGN_PAGE = 3
@@ -27,6 +30,7 @@ class Language:
     name: str  # in its own language
     href: str
     current: bool
+    dir: str = "ltr"  # of the name, so an Arabic name reads right in an English page
 
 
 @dataclass
@@ -99,11 +103,12 @@ class Planner:
         self.default = project.site.default_locale
         self.pages: list[PlannedPage] = []
         self.entry_views: dict[tuple[str, str], EntryView] = {}  # (locale, key) -> view
+        self.formats = locale_formats(project)
 
     def view(self, entry: Entry, keys: dict[str, Entry]) -> EntryView:
         cache_key = (entry.locale, entry.key)
         if cache_key not in self.entry_views:
-            self.entry_views[cache_key] = self.views.build(entry, keys)
+            self.entry_views[cache_key] = self.views.build(entry, keys, self.formats[entry.locale])
         return self.entry_views[cache_key]
 
     def plan(self) -> list[PlannedPage]:
@@ -113,9 +118,9 @@ class Planner:
 
     def plan_locale(self, locale: str, site: LocaleSite) -> None:
         r = self.routes
-        t = self.catalog.translator(locale)
+        t = self.catalog.translator(locale, self.formats[locale])
         babel_locale = parse_locale(locale) or Locale("en")
-        keys = {entry.key: entry for entry in site.all_entries()}
+        keys = {**site.skipped, **{entry.key: entry for entry in site.all_entries()}}  # skipped: link to the original
         campaigns = [self.view(c, keys) for c in site.campaigns]
         stories = {c.campaign: [self.view(s, keys) for s in site.stories.get(c.campaign, [])] for c in site.campaigns}
         pages = [self.view(p, keys) for p in site.pages]
@@ -126,17 +131,22 @@ class Planner:
                                       context={"campaigns": campaigns, "stories": stories}))
         for entry, campaign in zip(site.campaigns, campaigns):
             its_stories = stories[campaign.campaign]
-            config = petition_config(self.project.site.petition, entry.meta)
-            form = build_form(config, campaign=campaign.campaign, locale_code=locale, locale=babel_locale,
-                              thanks_url=r.absolute(r.thanks(locale, campaign.campaign)), t=t)
+            settings = petition_settings(self.project.site, entry)
+            thanks = r.thanks(locale, campaign.campaign)
+            form = build_form(settings, campaign=campaign.campaign, locale_code=locale, locale=babel_locale,
+                              thanks_url=r.absolute(thanks), thanks_href=r.href(thanks), t=t,
+                              numbering=self.formats[locale].numbering, diags=self.views.diags)
+            petition = {"form": form, "thank_you": thank_you_step(
+                entry.meta, self.project.site.share, page_url=campaign.url, title=campaign.title,
+                thank_you=settings.get("thank_you", ""), next_story=its_stories[0] if its_stories else None, t=t)}
             common = {"campaign": campaign, "stories": its_stories, "privacy": privacy}
             self.pages.append(PlannedPage(("campaign", campaign.campaign), locale, campaign.path, "campaign.html",
                                           campaign.title, campaign.summary, campaign.is_fallback,
-                                          context={**common, "form": form, "events": entry.meta.get("events", []),
+                                          context={**common, **petition, "events": entry.meta.get("events", []),
                                                    "latest": its_stories[:STORIES_ON_CAMPAIGN_PAGE]}))
             self.pages.append(PlannedPage(("thanks", campaign.campaign), locale, r.thanks(locale, campaign.campaign),
                                           "thanks.html", t("thanks_heading"), campaign.summary, campaign.is_fallback,
-                                          noindex=True, context={**common, "form": form}))
+                                          noindex=True, context={**common, **petition}))
             self.pages.append(PlannedPage(("stories", campaign.campaign), locale, r.stories(locale, campaign.campaign),
                                           "stories.html", t("stories_of", campaign=campaign.title), campaign.summary,
                                           campaign.is_fallback, context=common))
@@ -164,8 +174,8 @@ class PageRenderer:
         for page in pages:
             if not page.is_fallback:
                 self.translated.setdefault(page.ident, {})[page.locale] = page
-        self.names = {code: (parse_locale(code).get_display_name(parse_locale(code)) or code).capitalize()
-                      if parse_locale(code) else code for code in project.site.locales}
+        self.names = {code: native_name(code) for code in project.site.locales}
+        self.formats = locale_formats(project)
 
     def alternates(self, page: PlannedPage) -> tuple[tuple[str, str], ...]:
         """hreflang links: every translation including this page, and x-default."""
@@ -192,18 +202,29 @@ class PageRenderer:
         for code in self.project.site.locales:
             target = translations.get(code)
             path = target.path if target is not None else self.routes.home(code)
-            result.append(Language(code, self.names[code], self.routes.href(path), code == page.locale))
+            result.append(Language(code, self.names[code], self.routes.href(path), code == page.locale,
+                                   text_direction(code)))
         return result
+
+    def og_locales(self, page: PlannedPage) -> tuple[str, list[str]]:
+        """Open Graph locales: the page's text language, and the languages it is translated into."""
+        entry = page.context.get("story") or page.context.get("entry") or page.context.get("campaign")
+        text_locale = entry.lang if page.is_fallback and entry is not None else page.locale
+        others = [] if page.is_fallback or page.noindex else \
+            [og_locale(code) for code in sorted(self.translated.get(page.ident, {})) if code != page.locale]
+        return og_locale(text_locale), others
 
     def render(self, page: PlannedPage) -> str:
         site = self.sites[page.locale]
-        t = self.catalog.translator(page.locale)
+        t = self.catalog.translator(page.locale, self.formats[page.locale])
+        og_main, og_alternates = self.og_locales(page)
         nav = [(c.meta.get("title", ""), self.routes.href(self.routes.campaign(page.locale, c.campaign)), c.campaign)
                for c in site.campaigns]
         footer = [(p.meta.get("title", ""), self.routes.href(self.routes.page(page.locale, p.slug))) for p in site.pages]
         meta = PageMeta(page.title, page.description, self.canonical(page), self.alternates(page), page.noindex, page.path)
         context = {
             "site": self.project.site, "locale": page.locale, "dir": text_direction(page.locale), "t": t,
+            "og_locale": og_main, "og_locale_alternates": og_alternates, "formats": self.formats[page.locale],
             "url": self.routes.href, "abs_url": self.routes.absolute, "asset": self.asset_href,
             "home_href": self.routes.href(self.routes.home(page.locale)),
             "feed_href": self.routes.href(self.routes.feed(page.locale)),
@@ -213,3 +234,9 @@ class PageRenderer:
         }
         template = self.env.get_template(page.template)
         return template.render(context)
+
+
+def locale_formats(project: Project) -> dict[str, LocaleFormats]:
+    """Number and date formatting per locale, with site.yaml's ``native_digits``."""
+    native = project.site.data.values.get("native_digits")
+    return {code: LocaleFormats(code, bool(per_locale(native, code, False))) for code in project.site.locales}

@@ -9,13 +9,17 @@ from pathlib import Path
 
 import jinja2
 
-from .assets import AssetStore
+from .cards import card_cache, draw_cards, plan_cards
+from .console import Console, plural
 from .diagnostics import BuildFailed, Diagnostics
 from .feeds import FeedItem, SitemapUrl, atom_feed, robots, sitemap
+from .headers import site_headers
 from .locales import localize
 from .pages import PageRenderer, PlannedPage, Planner, campaign_css
+from .parsecache import ParseCache
 from .project import Project, load_project
 from .routes import Routes, output_file
+from .share import add_share
 from .strings import load_catalog
 from .theme import load_theme
 from .views import ViewBuilder
@@ -32,6 +36,7 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     cards: bool = True
+    card_workers: int = 0  # processes drawing share cards: 0 = one per core, 1 = draw in this process
 
 
 @dataclass
@@ -40,20 +45,35 @@ class BuildResult:
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes
     pages: int = 0
     locales: int = 0
+    base_url: str = ""  # the base_url the pages were rendered for
+    cards_drawn: int = 0  # share cards drawn by this build (the others came from the cache)
 
 
-def render_site(options: BuildOptions, diags: Diagnostics) -> BuildResult:
-    """Read, check and render everything into memory. Touches no output folder."""
-    project = load_project(options.content, diags, base_url=options.base_url)
+def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache | None = None,
+                console: Console | None = None) -> BuildResult:
+    """Read, check and render everything into memory. Touches no output folder.
+
+    ``cache`` carries parses from earlier builds (``serve``); without it everything is
+    read afresh. ``console`` is told about each phase.
+    """
+    cache = cache or ParseCache()
+    console = console or Console.silent()
+    project = load_project(options.content, diags, base_url=options.base_url, cache=cache)
+    console.phase(f"Read {plural(sum(map(len, project.sources.values())), 'content file')}")
     theme = load_theme(project.site.theme, options.content, diags, project.site.path)
     catalog = load_catalog(list(theme.dirs), options.content, list(project.site.locales),
                            project.site.default_locale, diags)
     sites = localize(project, diags, drafts=options.drafts)
     routes = Routes(project.site.base_url, project.site.default_locale)
-    assets = AssetStore(options.content)
-    views = ViewBuilder(routes, assets, project.inventory.locale_dirs, project.site.default_locale, diags)
+    assets = cache.asset_store(options.content)
+    views = ViewBuilder(routes, assets, project.inventory.locale_dirs, project.site.default_locale, diags,
+                        markdown=cache.markdown)
     pages = Planner(project, sites, routes, catalog, views).plan()
-    result = BuildResult(diags, pages=len(pages), locales=len(sites))
+    console.phase(f"Planned {plural(len(pages), 'page')} in {plural(len(sites), 'locale')} "
+                  f"({plural(len(assets.images), 'photo')})")
+    cards = plan_cards(pages, project, theme.dirs, routes, assets, catalog.translator, diags) if options.cards else {}
+    add_share(pages, cards, project, routes, catalog.translator)
+    result = BuildResult(diags, pages=len(pages), locales=len(sites), base_url=routes.base_url)
     files = result.files
     _add_static(files, theme, project, sites)
     static_hashes = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in files.items()}
@@ -64,8 +84,8 @@ def render_site(options: BuildOptions, diags: Diagnostics) -> BuildResult:
 
     if diags.errors:  # rendering on top of broken input only adds noise
         return result
-    renderer = PageRenderer(theme.environment(), project, routes, catalog, pages, sites, asset_href)
-    for page in pages:
+    renderer = PageRenderer(cache.environment(theme), project, routes, catalog, pages, sites, asset_href)
+    for page in console.progress("Rendering pages", pages):
         try:
             html = renderer.render(page)
         except jinja2.TemplateError as exc:
@@ -75,12 +95,19 @@ def render_site(options: BuildOptions, diags: Diagnostics) -> BuildResult:
     _add_feeds(files, project, routes, catalog, planner_views=views, pages=pages)
     _put(files, "sitemap.xml", sitemap(_sitemap_urls(pages, renderer, routes)).encode())
     _put(files, "robots.txt", robots(routes.absolute("sitemap.xml")).encode())
+    _put(files, "_headers", site_headers(project, sites).encode())
+    drawn = draw_cards(list(cards.values()), card_cache(options.content), diags, options.card_workers)
+    result.cards_drawn = drawn.drawn
+    for path, data in sorted(drawn.files.items()):
+        _put(files, path, data)
     for path, image in sorted(assets.images.items()):
-        files.setdefault(image.path, image.data)
+        for copy in image.renditions:
+            files.setdefault(copy.path, copy.data)
     for out_path, source in sorted(assets.files.items()):
         files.setdefault(out_path, source.read_bytes())
     for rel, path in sorted(project.inventory.media.items()):
         files.setdefault(f"media/{rel}", path.read_bytes())
+    console.phase(f"Rendered {plural(len(pages), 'page')} ({plural(len(files), 'file')} in all)")
     return result
 
 
@@ -132,7 +159,7 @@ def _sitemap_urls(pages: list[PlannedPage], renderer: PageRenderer, routes: Rout
             for page in pages if not page.is_fallback and not page.noindex]
 
 
-def build(options: BuildOptions, diags: Diagnostics | None = None) -> BuildResult:
+def build(options: BuildOptions, diags: Diagnostics | None = None, *, console: Console | None = None) -> BuildResult:
     """Build the site into ``options.out``; raises BuildFailed with every problem found.
 
     The output folder is checked before anything is read, the site is rendered in
@@ -141,13 +168,15 @@ def build(options: BuildOptions, diags: Diagnostics | None = None) -> BuildResul
     """
     diags = diags or Diagnostics(root=Path.cwd())
     check_output_dir(options.out, content=options.content, protected=_protected(options.content))
-    result = render_site(options, diags)
+    console = console or Console.silent()
+    result = render_site(options, diags, console=console)
     if diags.has_errors(options.strict):
         raise BuildFailed(diags)
     with StagedOutput(options.out) as stage:
         for path in sorted(result.files):
             stage.write_bytes(path, result.files[path])
         stage.commit()
+    console.phase(f"Wrote {plural(len(result.files), 'file')} to {options.out}")
     return result
 
 

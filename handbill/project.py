@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostics
-from .schema import CAMPAIGN, PAGE, SITE, STORY, Parsed, convert
+from .parsecache import ParseCache
+from .schema import CAMPAIGN, PAGE, SITE, STORY, Parsed, convert, url_problem
 from .sources import RESERVED, ContentFile, Inventory, check_slug, scan
-from .strings import parse_locale
+from .localecodes import canonical_code, check_code, is_locale_code, top_folder_problem
 from .yamlfile import parse_yaml, read_text, split_front_matter
 
 MAX_SOURCE_BYTES = 256 * 1024  # a story longer than this is almost certainly a pasting accident
@@ -65,39 +66,42 @@ class Project:
 
 def canonical_locale(name: str) -> str | None:
     """The BCP 47 spelling of a locale Babel knows (`pt_br` -> `pt-BR`), or None."""
-    locale = parse_locale(name)
-    if locale is None:
-        return None
-    return "-".join(part for part in (locale.language, locale.script, locale.territory, locale.variant) if part)
+    return canonical_code(name)
 
 
-def _read_yaml_file(path: Path, diags: Diagnostics):
+def _read_yaml_file(path: Path, diags: Diagnostics, cache: ParseCache | None = None):
+    if cache is not None:  # serve: a file whose bytes did not change is not parsed again
+        return cache.parse_file(path, diags, "yaml", lambda text, found: parse_yaml(text, path, found))
     text = read_text(path, diags)
     return None if text is None else parse_yaml(text, path, diags)
 
 
-def load_site_config(content: Path, diags: Diagnostics, base_url: str | None) -> SiteConfig:
+def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
+                     cache: ParseCache | None = None) -> SiteConfig:
     path = content / "site.yaml"
     node = None
     if path.is_file():
-        node = _read_yaml_file(path, diags)
+        node = _read_yaml_file(path, diags, cache)
     else:
         diags.error(path, 0, 0, "site.yaml is missing", "create content/site.yaml with at least: title: Our campaign")
     data = convert(node, SITE, path, diags)
     values = data.values
-    folders = sorted(p.name for p in content.iterdir() if p.is_dir() and canonical_locale(p.name)) if content.is_dir() else []
+    folders = sorted(p.name for p in content.iterdir() if p.is_dir() and is_locale_code(p.name)) if content.is_dir() else []
     folders = [f for f in folders if f != "media"]
     default = values.get("default_locale") or ("en" if "en" in folders or not folders else folders[0])
     locales = list(values.get("locales") or folders or [default])
     if default not in locales:
         locales.insert(0, default)
-    for code in locales:
-        fixed = canonical_locale(code)
-        if fixed != code:
-            line, col = data.where("locales")
-            hint = f"write `{fixed}`" if fixed else "use a language code like en, sv, fr, pt-BR or ar"
-            diags.error(path, line, col, f"`{code}` is not a language code handbill knows", hint)
+    written = list(values.get("locales") or [])
+    for code in locales:  # written in site.yaml, so a code like `se` is meant
+        problem = check_code(code, confirmed=True)
+        if problem is not None:
+            line, col = data.where(f"locales.{written.index(code)}" if code in written else "default_locale")
+            diags.add(problem.severity, path, line, col, problem.message, problem.hint)
     locales = [default] + sorted(set(locales) - {default})  # the default first, the rest in a stable order
+    if base_url is not None and (problem := url_problem(base_url)):
+        diags.error("--base-url", 0, 0, f"--base-url {problem[0]}", problem[1])
+        base_url = None
     chosen_base = base_url or values.get("base_url") or DEFAULT_BASE_URL
     if not chosen_base.endswith("/"):
         chosen_base += "/"
@@ -107,32 +111,34 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None) ->
 
 
 def _check_top_folders(inv: Inventory, site: SiteConfig, diags: Diagnostics) -> None:
-    for folder in inv.other_dirs:
-        fixed = canonical_locale(folder.name.replace("_", "-"))
-        if fixed and fixed in site.locales:
-            diags.error(folder, 0, 0, f"the locale folder `{folder.name}` should be called `{fixed}`",
-                        f"rename the folder to `{fixed}`")
-        elif fixed:
-            diags.warning(folder, 0, 0, f"the folder `{folder.name}` is a language not listed in site.yaml, so it is not published",
-                          f"add {fixed} to `locales:` in site.yaml to publish it")
-        else:
-            diags.error(folder, 0, 0, f"`{folder.name}` is neither a language folder nor media/",
-                        f"campaigns and pages go inside a language folder, like content/{site.default_locale}/{folder.name}/")
+    for folder in inv.other_dirs:  # not a published locale: a misspelt code, a language not listed, or a stray folder
+        problem = top_folder_problem(folder.name, site.locales, site.default_locale)
+        diags.add(problem.severity, folder, 0, 0, problem.message, problem.hint)
+    listed = set(site.data.values.get("locales") or ())
+    for name, folder in sorted(inv.locale_dirs.items()):  # `se/` is Northern Sami: say so unless site.yaml lists it
+        slip = check_code(name, confirmed=name in listed)
+        if slip is not None:
+            diags.add(slip.severity, folder, 0, 0, f"the folder name {slip.message}", slip.hint)
     if site.default_locale not in inv.locale_dirs:
         diags.error(inv.root / site.default_locale, 0, 0, f"the default language folder `{site.default_locale}/` is missing",
                     f"create content/{site.default_locale}/ and put the campaigns and pages there")
 
 
-def _load_markdown(file: ContentFile, spec, diags: Diagnostics, partial: bool) -> Source | None:
+def _load_markdown(file: ContentFile, spec, diags: Diagnostics, partial: bool,
+                   cache: ParseCache | None = None) -> Source | None:
     size = file.path.stat().st_size
     if size > MAX_SOURCE_BYTES:
         diags.error(file.path, 0, 0, f"this file is {size // 1024} KB, more than the {MAX_SOURCE_BYTES // 1024} KB a story may have",
                     "split it into several stories, or check that nothing was pasted twice")
         return None
-    text = read_text(file.path, diags)
-    if text is None:
+    if cache is not None:  # serve: a file whose bytes did not change is not parsed again
+        split = cache.parse_file(file.path, diags, "markdown", lambda text, found: split_front_matter(text, file.path, found))
+    else:
+        text = read_text(file.path, diags)
+        split = None if text is None else split_front_matter(text, file.path, diags)
+    if split is None:
         return None
-    front, body, body_line = split_front_matter(text, file.path, diags)
+    front, body, body_line = split
     if front is None:
         return None
     return Source(file, convert(front, spec, file.path, diags, partial=partial), body, body_line)
@@ -148,9 +154,10 @@ def _check_free_name(name: str, path: Path, site: SiteConfig, diags: Diagnostics
     return True
 
 
-def load_project(content: Path, diags: Diagnostics, *, base_url: str | None = None) -> Project:
-    """Read and check every source of the content folder."""
-    site = load_site_config(content, diags, base_url)
+def load_project(content: Path, diags: Diagnostics, *, base_url: str | None = None,
+                 cache: ParseCache | None = None) -> Project:
+    """Read and check every source of the content folder (``cache``: parses to reuse, see parsecache.py)."""
+    site = load_site_config(content, diags, base_url, cache)
     inv = scan(content, set(site.locales), diags)
     _check_top_folders(inv, site, diags)
     project = Project(content, site, inv)
@@ -162,7 +169,7 @@ def load_project(content: Path, diags: Diagnostics, *, base_url: str | None = No
                 if not check_slug(file.campaign, file.path.parent, diags, "campaign folder") \
                         or not _check_free_name(file.campaign, file.path.parent, site, diags, "campaign"):
                     continue
-                node = _read_yaml_file(file.path, diags)
+                node = _read_yaml_file(file.path, diags, cache)
                 if node is not None:
                     loaded[rel] = Source(file, convert(node, CAMPAIGN, file.path, diags, partial=not is_default))
             elif file.kind in ("story", "page"):
@@ -173,8 +180,21 @@ def load_project(content: Path, diags: Diagnostics, *, base_url: str | None = No
                     continue
                 if file.kind == "page" and not _check_free_name(file.slug, file.path, site, diags, "page"):
                     continue
-                source = _load_markdown(file, STORY if file.kind == "story" else PAGE, diags, partial=not is_default)
+                source = _load_markdown(file, STORY if file.kind == "story" else PAGE, diags, partial=not is_default,
+                                        cache=cache)
                 if source is not None:
                     loaded[rel] = source
         project.sources[locale] = loaded
+        _check_url_clashes(loaded, diags)
     return project
+
+
+def _check_url_clashes(loaded: dict[str, Source], diags: Diagnostics) -> None:
+    """A page and a campaign with one name would both be published at /<name>/."""
+    campaigns = {src.file.campaign: src.file.path for src in loaded.values() if src.file.kind == "campaign"}
+    for source in loaded.values():
+        if source.file.kind == "page" and source.file.slug in campaigns:
+            other = campaigns[source.file.slug]
+            diags.error(source.file.path, 0, 0,
+                        f"this page and the campaign {diags.display_path(other)} would both be at /{source.file.slug}/",
+                        "rename the page file (or the campaign folder) so each has its own address")

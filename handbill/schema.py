@@ -14,6 +14,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics, did_you_mean
+from .text import strip_controls
 from .yamlfile import Mapping, Node, Scalar, Sequence
 
 
@@ -21,7 +22,7 @@ from .yamlfile import Mapping, Node, Scalar, Sequence
 class Field:
     """One key of a YAML file: its kind, whether it is required, and what it is for."""
 
-    kind: str  # str, text, int, bool, date, datetime, url, color, path, choice, list, map, dict
+    kind: str  # str, text, int, bool, date, datetime, url, color, path, choice, list, map, dict, per_locale
     required: bool = False
     translatable: bool = False  # a translator may change it in a locale's copy
     keys: dict[str, "Field"] | None = None  # for kind "map": the known keys
@@ -36,6 +37,7 @@ class Parsed:
 
     values: dict[str, Any] = field(default_factory=dict)
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    blocks: set[str] = field(default_factory=set)  # keys written as | or > blocks: text starts a line later
 
     def where(self, key: str) -> tuple[int, int]:
         """Position of a dotted key, or of its closest written parent."""
@@ -52,7 +54,7 @@ STRINGS = Field("list", item=Field("str"))
 
 SHARE = Field("map", keys={
     "text": TEXT,
-    "hashtags": STRINGS,
+    "hashtags": Field("list", item=Field("str"), translatable=True),  # a language may have its own
     "networks": Field("list", item=Field("choice", choices=(
         "whatsapp", "facebook", "x", "telegram", "bluesky", "linkedin", "email"))),
 })
@@ -74,6 +76,8 @@ PETITION = Field("map", keys={
     "count_url": Field("url"),
     "thank_you": TEXT,
     "country": Field("str", example="US"),
+    "page_url": Field("url", example="https://actionnetwork.org/petitions/paid-leave"),  # actionnetwork, no JS
+    "goal_ladder": Field("list", item=Field("int", example="500000")),  # the next goals, once goal is passed
 })
 
 EVENT = Field("map", keys={
@@ -95,7 +99,13 @@ SITE = Field("map", keys={
     "theme": S,
     "petition": PETITION,
     "share": SHARE,
+    # a missing translation: fallback (show the original), skip, or error; one value, or {locale: value}
+    "fallback": Field("per_locale", item=Field("choice", choices=("fallback", "skip", "error")), example="skip"),
+    "native_digits": Field("per_locale", item=Field("bool"), example="true"),  # ٢٣١ instead of 231 where a language has them
 })
+
+# The original's text a translation was made from (see handbill/translation.py): tells `check` it went stale.
+SOURCE_HASH = Field("str", example="3f2a9c1b7d0e")
 
 CAMPAIGN = Field("map", keys={
     "title": Field("str", required=True, translatable=True),
@@ -111,6 +121,7 @@ CAMPAIGN = Field("map", keys={
     "share": SHARE,
     "order": Field("int", example="1"),
     "draft": Field("bool"),
+    "source_hash": SOURCE_HASH,
 })
 
 STORY = Field("map", keys={
@@ -123,6 +134,7 @@ STORY = Field("map", keys={
     "image_alt": TEXT,
     "tags": STRINGS,
     "draft": Field("bool"),
+    "source_hash": SOURCE_HASH,
 })
 
 PAGE = Field("map", keys={
@@ -130,6 +142,7 @@ PAGE = Field("map", keys={
     "summary": TEXT,
     "order": Field("int", example="1"),
     "draft": Field("bool"),
+    "source_hash": SOURCE_HASH,
 })
 
 _TRUE = {"true", "yes", "on"}
@@ -160,7 +173,7 @@ def _convert_scalar(node: Scalar, key: str, spec: Field) -> Any:
     text = node.text.strip() if not node.quoted else node.text
     name = key.rsplit(".", 1)[-1]
     if spec.kind in ("str", "text"):
-        return node.text
+        return strip_controls(node.text)
     if spec.kind == "int":
         digits = text.replace("_", "")
         if not digits.isascii() or not digits.isdigit():
@@ -249,6 +262,15 @@ def _check_url(text: str, key: str, spec: Field) -> str:
     return text
 
 
+def url_problem(text: str) -> tuple[str, str] | None:
+    """(message, hint) when ``text`` is not an address handbill accepts, else None."""
+    try:
+        _check_url(text, "", Field("url"))
+    except _Invalid as problem:
+        return problem.message.removeprefix(" "), problem.hint
+    return None
+
+
 def convert(node: Node | None, spec: Field, path, diags: Diagnostics, *, partial: bool = False,
             prefix: str = "") -> Parsed:
     """Check ``node`` against ``spec`` and return the typed values.
@@ -268,6 +290,8 @@ def convert(node: Node | None, spec: Field, path, diags: Diagnostics, *, partial
 
 def _convert(node: Node, spec: Field, key: str, path, diags: Diagnostics, parsed: Parsed, partial: bool) -> Any:
     parsed.positions[key] = (node.line, node.col)
+    if isinstance(node, Scalar) and node.block:
+        parsed.blocks.add(key)
     try:
         if spec.kind == "map":
             return _convert_map(node, spec, key, path, diags, parsed, partial)
@@ -275,6 +299,11 @@ def _convert(node: Node, spec: Field, key: str, path, diags: Diagnostics, parsed
             return _convert_dict(node, spec, key, path, diags, parsed, partial)
         if spec.kind == "list":
             return _convert_list(node, spec, key, path, diags, parsed, partial)
+        if spec.kind == "per_locale":  # one value for every locale ("*"), or {locale: value}
+            if isinstance(node, Mapping):
+                return _convert_dict(node, Field("dict", item=spec.item), key, path, diags, parsed, partial)
+            value = _convert(node, spec.item, key, path, diags, parsed, partial)
+            return None if value is None else {"*": value}
         scalar = _scalar(node, key, spec)
         if scalar.is_null:
             return None

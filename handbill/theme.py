@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .diagnostics import Diagnostics
+from .sources import is_junk
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -36,7 +37,7 @@ class Theme:
             static = folder / "static"
             if static.is_dir():
                 for path in sorted(static.rglob("*")):
-                    if path.is_file() and not any(part.startswith(".") for part in path.relative_to(static).parts):
+                    if path.is_file() and not any(is_junk(part) for part in path.relative_to(static).parts):
                         files[path.relative_to(static).as_posix()] = path
         return files
 

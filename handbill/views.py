@@ -11,17 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
-
 from .assets import AssetProblem, AssetStore
 from .diagnostics import Diagnostics
 from .images import IMAGE_SUFFIXES, ImageProblem
 from .locales import Entry
 from .markup import MarkdownRenderer, Reference
 from .routes import Routes
-from .strings import parse_locale
+from .text import strip_controls
+from .formats import LocaleFormats
+from .localecodes import text_direction as _direction
 
 VIDEO_SUFFIXES = (".mp4", ".webm")
+BODY_IMAGE_SIZES = "(min-width: 48rem) 46rem, 100vw"  # photos in a story's text: the text column's width
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Photo:
     width: int
     height: int
     alt: str
+    srcset: str = ""  # narrower copies for <img srcset>, empty for a small photo
+    source: Path | None = None  # the original file (share cards draw its published copy)
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,18 @@ class EntryView:
     photo: Photo | None = None
     tags: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    langs: dict[str, str] = field(default_factory=dict)  # dotted key -> language, where it is not ``lang``
+
+    def lang_of(self, key: str) -> str:
+        """The language of one field: a translation inherits untranslated fields in the original's language."""
+        return self.langs.get(key, self.lang)
+
+    def dir_of(self, key: str) -> str:
+        return text_direction(self.lang_of(key))
 
 
 def text_direction(locale: str) -> str:
-    parsed = parse_locale(locale)
-    return parsed.text_direction if parsed else "ltr"
+    return _direction(locale)
 
 
 class EntryResolver:
@@ -95,7 +105,8 @@ class EntryResolver:
                 continue
             linked = self.keys.get(key)
             if linked is not None:
-                return self.routes.href(self.routes.entry(self.entry.locale, linked.kind, linked.campaign, linked.slug))
+                # linked.locale: the default locale when this locale skips the linked file (fallback: skip)
+                return self.routes.href(self.routes.entry(linked.locale, linked.kind, linked.campaign, linked.slug))
         self.diags.error(self.source_path, ref.line, 0, f"the link to `{ref.target}` goes to a page that does not exist",
                          "check the file name; links to other stories look like ../stories/maria.md or maria.md "
                          "(a draft story is only published with --drafts)")
@@ -120,8 +131,10 @@ class EntryResolver:
         except (AssetProblem, ImageProblem) as problem:
             self.diags.error(self.source_path, ref.line, 0, problem.message, problem.hint)
             return None
+        srcset = published.srcset(self.routes.href)
         return {"src": self.routes.href(published.path), "width": str(published.width),
-                "height": str(published.height), "loading": "lazy", "decoding": "async"}
+                "height": str(published.height), "loading": "lazy", "decoding": "async",
+                **({"srcset": srcset, "sizes": BODY_IMAGE_SIZES} if srcset else {})}
 
 
 @dataclass
@@ -159,9 +172,10 @@ class ViewBuilder:
         except (AssetProblem, ImageProblem) as problem:
             self.diags.error(source.file.path, line, col, f"image: {problem.message}", problem.hint)
             return None
-        return Photo(self.routes.href(published.path), published.width, published.height, alt)
+        return Photo(self.routes.href(published.path), published.width, published.height, alt,
+                     published.srcset(self.routes.href), path)
 
-    def build(self, entry: Entry, keys: dict[str, Entry]) -> EntryView:
+    def build(self, entry: Entry, keys: dict[str, Entry], formats: LocaleFormats | None = None) -> EntryView:
         meta = entry.meta
         path = self.routes.entry(entry.locale, entry.kind, entry.campaign, entry.slug)
         body_source = self._field_source(entry, "body") if entry.kind == "campaign" else entry.source
@@ -169,20 +183,31 @@ class ViewBuilder:
                                  self.locale_dirs, self.default_locale, self.diags)
         if entry.kind == "campaign":
             body = meta.get("body", "")
-            line = body_source.data.where("body")[0] + 1
+            line = body_source.data.where("body")[0] + ("body" in body_source.data.blocks)
         else:
-            body, line = entry.source.body, entry.source.body_line
+            body, line = strip_controls(entry.source.body), entry.source.body_line
         body_html = self.markdown.render(body, path=body_source.file.path, first_line=line,
                                          resolver=resolver, diags=self.diags) if body.strip() else ""
         date = meta.get("date") if isinstance(meta.get("date"), dt.date) else None
-        babel_locale = parse_locale(entry.locale)
+        formats = formats or LocaleFormats(entry.locale)
         return EntryView(
             kind=entry.kind, key=entry.key, slug=entry.slug, campaign=entry.campaign,
             title=meta.get("title", ""), summary=meta.get("summary", ""),
             href=self.routes.href(path), url=self.routes.absolute(path), path=path,
             lang=entry.text_locale, dir=text_direction(entry.text_locale), is_fallback=entry.is_fallback,
             body_html=body_html, author=meta.get("author", ""), date=date,
-            date_text=format_date(date, format="long", locale=babel_locale) if date and babel_locale else "",
+            date_text=formats.date(date) if date else "",
             quote=meta.get("quote", ""), photo=self.photo(entry, resolver), tags=tuple(meta.get("tags", ())),
-            meta=meta,
+            meta=meta, langs=_field_langs(entry),
         )
+
+
+TEXT_FIELDS = ("title", "summary", "body", "quote", "author", "image_alt", "petition.consent",
+               "petition.thank_you", "share.text")
+
+
+def _field_langs(entry: Entry) -> dict[str, str]:
+    """The text fields a translation inherits from its original, with the original's language."""
+    keys = TEXT_FIELDS if entry.kind == "campaign" else [k for k in TEXT_FIELDS if k != "body"]  # a story's body is its own
+    langs = {key: entry.text_locale_of(key) for key in keys}
+    return {key: lang for key, lang in langs.items() if lang != entry.text_locale}

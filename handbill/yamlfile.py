@@ -35,6 +35,7 @@ class Scalar:
     quoted: bool  # True for '...', "...", | and >; False for plain
     line: int  # 1-based, in the original file
     col: int  # 1-based
+    block: bool = False  # True for | and >: the text starts on the next line
 
     @property
     def is_null(self) -> bool:
@@ -253,7 +254,7 @@ class _Parser:
         return row + self.first_line, event.start_mark.index - self.starts[row] + 1
 
     def scalar(self, event: yaml.ScalarEvent, stack: list[_Open]) -> Scalar:
-        node = Scalar(event.value, bool(event.style), *self.position(event))
+        node = Scalar(event.value, bool(event.style), *self.position(event), block=event.style in ("|", ">"))
         if event.style:  # a tab on a continuation line of a quoted or block value is part of the text
             last = self.row(event.end_mark.index) - (event.style in ("|", ">") and event.end_mark.column == 0)
             self.exempt.update(range(self.row(event.start_mark.index) + 1, last + 1))

@@ -59,7 +59,7 @@ def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
-def jpeg_bytes(w: int = 64, h: int = 48, color: tuple[int, int, int] | str = (200, 30, 60), *,
+def jpeg_bytes(w: int = 64, h: int = 48, color: tuple[int, int, int] | str = (200, 30, 60),
                exif_gps: bool = False) -> bytes:
     """A small JPEG; with ``exif_gps`` it carries camera metadata and a GPS position."""
     image = Image.new("RGB", (w, h), color)
@@ -99,10 +99,15 @@ def make_project(tmp_path: Path):
     return make
 
 
-def run_build(project: Path, *extra_args: str, out: str = "site", command: str = "build",
+def run_build(project: Path, *extra_args: str, out: str = "site", cards: bool = False, command: str = "build",
               env: dict[str, str] | None = None, timeout: float = 60) -> tuple[int, str, str]:
-    """``python build.py build --content content --out OUT ...`` run in ``project``: (exit code, stdout, stderr)."""
+    """``python build.py build --content content --out OUT ...`` run in ``project``: (exit code, stdout, stderr).
+
+    Share cards are skipped (``--no-cards``, for speed) unless ``cards=True``.
+    """
     args = [sys.executable, str(BUILD_PY), command, "--content", "content", "--out", out, *extra_args]
+    if not cards:
+        args.append("--no-cards")
     environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     done = subprocess.run(args, cwd=project, capture_output=True, text=True, encoding="utf-8",
                           env=environment, timeout=timeout)
@@ -113,7 +118,9 @@ def build_files(project: Path, *, out: str = "site", **opts) -> dict[str, bytes]
     """Build in this process with the public API and return the output folder as {relpath: bytes}.
 
     Raises BuildFailed like ``handbill.build`` does; its diagnostics show paths relative to ``project``.
+    Share cards are skipped unless ``cards=True``.
     """
+    opts.setdefault("cards", False)
     options = BuildOptions(content=project / "content", out=project / out, **opts)
     build(options, Diagnostics(root=project))
     return snapshot(project / out)

@@ -36,3 +36,25 @@ def vnu_command() -> list[str]:
         subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(VNU_PREFIX),
                         f"vnu-jar@{VNU_VERSION}"], check=True, timeout=600)
     return ["java", "-jar", str(VNU_JAR)]
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str:
+    """The Chromium the browser tests drive (Debian: the chromium package, which .ci/run installs)."""
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and os.access(candidate, os.X_OK):
+            return str(candidate)
+    missing("Chromium", "install it (Debian: apt-get install chromium chromium-driver)")
+    raise AssertionError("unreachable")  # missing() skips or fails
+
+
+def sync_playwright():
+    """Playwright's sync API, driving the system Chromium (never `playwright install`)."""
+    try:
+        from playwright.sync_api import sync_playwright as start
+    except ImportError:
+        missing("Playwright for Python", "pip install -e '.[test]'")
+    return start()

@@ -1,10 +1,12 @@
 """The URL table of SPEC.md, under a root and a sub-path base_url: files, links, canonical URLs."""
 from __future__ import annotations
 
-from pathlib import Path
+import io
+import json
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from PIL import Image
 
 from conftest import (MINIMAL, SITE_YAML, canonical, html_pages, jpeg_bytes, page, parse_html, run_build,
                       snapshot, story, write_project)
@@ -44,6 +46,8 @@ PAGES = [
     "sv/c/index.html", "sv/c/thanks/index.html", "sv/c/stories/index.html",
     "sv/c/stories/maria/index.html", "sv/c/stories/bob/index.html",
     "sv/d/index.html", "sv/d/stories/dee/index.html", "sv/about/index.html", "sv/privacy/index.html",
+    "c/card.jpg", "c/stories/maria/card.jpg", "c/stories/bob/card.jpg", "d/card.jpg", "d/stories/dee/card.jpg",
+    "sv/c/card.jpg", "sv/c/stories/maria/card.jpg",
 ]
 
 # pages in sv that show the English text: their canonical URL is the English page's
@@ -53,7 +57,7 @@ FALLBACKS = {"sv/c/stories/bob/index.html", "sv/d/stories/dee/index.html", "sv/p
 @pytest.fixture(scope="module", params=BASES, ids=["root", "subpath"])
 def built(request, tmp_path_factory) -> tuple[str, dict[str, bytes]]:
     project = write_project(tmp_path_factory.mktemp("urls"), WORLD)
-    code, _, stderr = run_build(project, "--base-url", request.param)
+    code, _, stderr = run_build(project, "--base-url", request.param, cards=True)
     assert code == 0, stderr
     return request.param, snapshot(project / "site")
 
@@ -75,9 +79,64 @@ def test_every_page_of_the_url_table_exists(built, rel):
     assert rel in files
 
 
-def test_the_default_locale_has_no_prefix_and_no_locale_prefix_for_it(built):
+def test_the_default_locale_has_no_folder_of_its_own(built):
     _, files = built
     assert not any(rel.startswith("en/") for rel in files)
+
+
+def test_share_cards_are_1200_by_630_jpegs(built):
+    _, files = built
+    cards = [rel for rel in files if rel.endswith("/card.jpg")]
+    assert len(cards) >= 7
+    for rel in cards:
+        image = Image.open(io.BytesIO(files[rel]))
+        assert (image.format, image.size) == ("JPEG", (1200, 630)), rel
+
+
+def absolute_urls_in_meta(tree) -> list[tuple[str, str]]:
+    """(where, url) of the absolute URLs a page gives crawlers and share previews."""
+    found = []
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or ""
+        if key in ("og:url", "og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:url"):
+            found.append((f"<meta {key}>", meta.get("content")))
+    for script in tree.iter("script"):
+        if script.get("type") == "application/ld+json":
+            stack = [json.loads(script.text)]
+            while stack:
+                value = stack.pop()
+                if isinstance(value, dict):
+                    found += [(f"ld+json {k}", v) for k, v in value.items() if k in ("url", "@id") and isinstance(v, str)]
+                    stack += list(value.values())
+                elif isinstance(value, list):
+                    stack += value
+    return found
+
+
+def test_share_meta_and_structured_data_point_at_files_of_the_site(built):
+    base, files = built
+    base_parts = urlsplit(base)
+    checked, problems = 0, []
+    for rel, tree in html_pages(files):
+        for where, url in absolute_urls_in_meta(tree):
+            parts = urlsplit(url)
+            if parts.netloc != base_parts.netloc:
+                continue
+            checked += 1
+            if parts.scheme != "https" or not parts.path.startswith(base_parts.path) \
+                    or target_file(base_parts.path, parts.path) not in files:
+                problems.append(f"{rel}: {where} {url}")
+    assert checked > 50
+    assert problems == []
+
+
+def test_a_story_page_shares_its_own_card(built):
+    base, files = built
+    tree = parse_html(files["c/stories/maria/index.html"])
+    images = {m.get("property") or m.get("name"): m.get("content") for m in tree.iter("meta")}
+    assert images["og:image"].split("?")[0] == f"{base}c/stories/maria/card.jpg"
+    assert images["twitter:image"].split("?")[0] == f"{base}c/stories/maria/card.jpg"
+    assert images["og:url"] == f"{base}c/stories/maria/"
 
 
 def test_every_internal_link_starts_with_the_base_path_and_exists(built):
@@ -140,3 +199,22 @@ def test_feed_sitemap_and_robots_use_absolute_urls_under_the_base(built):
     links = [link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
     assert links and all(link.startswith(base) for link in links)
     assert all(target_file(urlsplit(base).path, urlsplit(link).path) in files for link in links)
+
+
+# --- URLs that cannot be made ----------------------------------------------------------------------
+
+def test_a_page_and_a_campaign_with_the_same_name_is_an_error_naming_both(tmp_path):
+    project = write_project(tmp_path, {**MINIMAL, "content/en/about/campaign.yaml": "title: About campaign\n"})
+    code, _, stderr = run_build(project)
+    assert "Traceback" not in stderr
+    assert code == 1
+    assert "content/en/about" in stderr and "content/en/pages/about.md" in stderr
+
+
+@pytest.mark.parametrize("base", ["org.github.io/repo/", "ftp://example.org/"])
+def test_a_base_url_option_that_is_not_a_web_address_is_an_error(tmp_path, base):
+    project = write_project(tmp_path, MINIMAL)
+    code, _, stderr = run_build(project, "--base-url", base)
+    assert "Traceback" not in stderr
+    assert code == 1
+    assert "base" in stderr and "https://" in stderr

@@ -88,8 +88,8 @@ def test_null_values():
 def test_block_scalars_keep_their_text_and_count_as_quoted():
     node, items = parse("body: |\n  Line one\n\n  Line three\nshort: >\n  folded\n  text\nnext: x\n")
     assert items == []
-    assert node.get("body") == Scalar("Line one\n\nLine three\n", True, 1, 7)
-    assert node.get("short") == Scalar("folded text\n", True, 5, 8)
+    assert node.get("body") == Scalar("Line one\n\nLine three\n", True, 1, 7, block=True)
+    assert node.get("short") == Scalar("folded text\n", True, 5, 8, block=True)
     assert node.get("next") == Scalar("x", False, 8, 7)
 
 

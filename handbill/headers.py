@@ -1,0 +1,60 @@
+"""``_headers``: the Content-Security-Policy and security headers, for Netlify and Cloudflare Pages.
+
+The site needs no inline script or style, so the policy can be strict: scripts and
+styles only from the site itself, forms and requests only to the site and to the
+petition services the campaigns name (their endpoint, Action Network page and count
+addresses). The README says how to get the same protection where a host cannot set
+headers (GitHub Pages, a bucket behind a CDN).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .petition import petition_config
+from .providers import origin, provider_named
+
+OTHER_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+)
+
+
+def petition_origins(configs: Iterable[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(form-action origins, connect-src origins) of every petition's settings, sorted."""
+    form_action, connect = set(), set()
+    for config in configs:
+        provider = provider_named(config.get("provider"))
+        endpoint = config.get("endpoint", "") if provider.needs_endpoint else ""
+        if endpoint:
+            form_action.add(origin(endpoint))
+            connect.add(origin(endpoint))
+        if provider.name == "actionnetwork" and config.get("page_url"):
+            form_action.add(origin(config["page_url"]))
+        if config.get("count_url"):
+            connect.add(origin(config["count_url"]))
+    return sorted(form_action - {""}), sorted(connect - {""})
+
+
+def csp(form_action: list[str], connect: list[str]) -> str:
+    return "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+        " ".join(["form-action 'self'", *form_action]), " ".join(["connect-src 'self'", *connect]),
+        "base-uri 'self'", "object-src 'none'", "frame-ancestors 'none'",
+    ])
+
+
+def headers_file(configs: Iterable[dict[str, Any]]) -> str:
+    form_action, connect = petition_origins(configs)
+    lines = ["# Security headers for every page, read by Netlify and Cloudflare Pages. Written by handbill.",
+             "/*", f"  Content-Security-Policy: {csp(form_action, connect)}"]
+    lines += [f"  {name}: {value}" for name, value in OTHER_HEADERS]
+    return "\n".join(lines) + "\n"
+
+
+def site_headers(project, sites) -> str:
+    """``_headers`` for a whole build: the petitions of every campaign in every locale, and site.yaml's."""
+    configs = [project.site.petition] + [petition_config(project.site.petition, entry.meta)
+                                         for site in sites.values() for entry in site.campaigns]
+    return headers_file(configs)

@@ -1,0 +1,190 @@
+"""Locale codes: which folder names are languages, how they are spelled, and what they are called.
+
+A locale folder is named with a BCP 47 code that Babel knows, spelled the standard way:
+``en``, ``sv``, ``pt-BR``, ``zh-Hant``. The mistakes people really make get a
+suggestion: ``en_US`` and ``pt-br`` (spelling), ``iw`` (an old code for Hebrew), ``jp``
+or ``dk`` (a country code, not a language code), ``swedish`` (a language's name), and
+``se``, which is a real code, but for Northern Sami, not Swedish.
+
+Pure functions over Babel's data; nothing here reads files.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+# Codes that are real languages but usually a slip for a country's code: code -> what was meant.
+# Listing the code under ``locales:`` in site.yaml confirms that the language is meant.
+COUNTRY_SLIPS = {"se": "sv", "ee": "et", "br": "pt-BR"}
+_SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
+
+
+def parse_locale(code: str) -> Locale | None:
+    """The Babel locale for a code in BCP 47 (``pt-BR``) or POSIX (``pt_BR``) spelling, or None."""
+    if not code or not all(_SUBTAG.fullmatch(part) for part in re.split(r"[-_]", code)):
+        return None
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        return None
+
+
+def _spell(language: str, script: str | None, territory: str | None, variant: str | None) -> str:
+    return "-".join(part for part in (language, script, territory, variant) if part)
+
+
+def canonical_code(name: str) -> str | None:
+    """The standard BCP 47 spelling of a code Babel knows, keeping only the parts written.
+
+    ``pt_br`` -> ``pt-BR``, ``EN`` -> ``en``, ``zh-hant`` -> ``zh-Hant``, ``iw`` -> ``he``;
+    None when Babel does not know the language.
+    """
+    if parse_locale(name) is None:
+        return None
+    parts = re.split(r"[-_]", name)
+    language = parts[0].lower()
+    language = get_global("language_aliases").get(language, language).split("_")[0]
+    script = territory = variant = None
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha() and script is None and territory is None:
+            script = part.title()
+        elif (len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit()) and territory is None:
+            territory = part.upper()
+        else:
+            variant = part.upper()
+    spelled = _spell(language, script, territory, variant)
+    return spelled if parse_locale(spelled) is not None else None
+
+
+def is_locale_code(name: str) -> bool:
+    """True for a code spelled exactly as a locale folder must be (``pt-BR``, not ``pt_br``)."""
+    return canonical_code(name) == name
+
+
+def english_name(code: str) -> str:
+    locale = parse_locale(code)
+    return locale.get_display_name("en") if locale else code
+
+
+def native_name(code: str) -> str:
+    """The language's name in itself, as a language switcher shows it: ``Svenska``, ``العربية``."""
+    locale = parse_locale(code)
+    name = (locale.get_display_name(locale) if locale else None) or code
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(code: str) -> str:
+    """``rtl`` for Arabic, Persian, Urdu, Hebrew ...; ``ltr`` otherwise."""
+    locale = parse_locale(code)
+    return locale.text_direction if locale else "ltr"
+
+
+def og_locale(code: str) -> str:
+    """Open Graph's ``language_TERRITORY`` form: ``sv`` -> ``sv_SE``, ``pt-BR`` -> ``pt_BR``, ``ar`` -> ``ar_EG``."""
+    locale = parse_locale(code)
+    if locale is None:
+        return code.replace("-", "_")
+    territory = locale.territory
+    if not territory:
+        likely = get_global("likely_subtags").get(locale.language, "")
+        territory = next((p for p in likely.split("_")[1:] if len(p) == 2 or p.isdigit()), None)
+    return f"{locale.language}_{territory}" if territory else locale.language
+
+
+@functools.lru_cache(maxsize=1)
+def _names_to_codes() -> dict[str, str]:
+    """Language names, in English and in the language itself, to their code: ``swedish`` -> ``sv``."""
+    names: dict[str, str] = {}
+    english = Locale("en")
+    for code, name in english.languages.items():
+        if "_" not in code and parse_locale(code) is not None:
+            names.setdefault(name.casefold(), code)
+            own = parse_locale(code)
+            if own is not None:
+                native = own.languages.get(code)
+                if native:
+                    names.setdefault(native.casefold(), code)
+    return names
+
+
+def _country_language(name: str) -> str | None:
+    """``jp`` -> ``ja``: the main official language of the country whose code was written."""
+    territory = name.upper()
+    if len(territory) != 2 or territory not in Locale("en").territories:
+        return None
+    languages = get_global("territory_languages").get(territory, {})
+    official = [(info.get("population_percent", 0), code) for code, info in languages.items()
+                if info.get("official_status") in ("official", "de_facto_official") and parse_locale(code)]
+    if not official:
+        return None
+    code = max(official)[1]
+    return canonical_code(code.replace("_", "-"))
+
+
+@dataclass(frozen=True)
+class CodeProblem:
+    """What is wrong with a locale code, said for a volunteer."""
+
+    severity: str  # "error" or "warning"
+    message: str
+    hint: str
+    suggestion: str | None  # the code that was probably meant
+
+
+def check_code(name: str, *, confirmed: bool = False) -> CodeProblem | None:
+    """None for a good locale code; otherwise what is wrong and what to write instead.
+
+    ``confirmed``: the code is listed in site.yaml's ``locales:``, so a code that is
+    usually a slip (``se``) was meant.
+    """
+    fixed = canonical_code(name)
+    if fixed == name:
+        meant = COUNTRY_SLIPS.get(name)
+        if meant and not confirmed:
+            return CodeProblem(
+                "warning", f"`{name}` is the code for {english_name(name)} ({native_name(name)}); "
+                           f"did you mean `{meant}` ({english_name(meant)})?",
+                f"if this is {english_name(meant)}, rename it to `{meant}`; if it really is {english_name(name)}, "
+                f"list `{name}` under `locales:` in site.yaml to confirm", meant)
+        return None
+    if fixed is not None:
+        old = name.split("-")[0].split("_")[0].lower()
+        if old in get_global("language_aliases") and fixed.split("-")[0] != old:
+            return CodeProblem("error", f"`{name}` is an old code for {english_name(fixed)}",
+                               f"use `{fixed}`", fixed)
+        return CodeProblem("error", f"`{name}` should be written `{fixed}`",
+                           "language codes use a hyphen, the language in small letters and the country in "
+                           f"capitals: write `{fixed}`", fixed)
+    by_name = _names_to_codes().get(name.replace("_", " ").replace("-", " ").casefold())
+    if by_name:
+        return CodeProblem("error", f"`{name}` is a language's name, not its code",
+                           f"{english_name(by_name)} is `{by_name}`", by_name)
+    country = _country_language(name)
+    if country:
+        return CodeProblem("error", f"`{name}` is not a language code ({name.upper()} is the country code of "
+                                    f"{Locale('en').territories[name.upper()]})",
+                           f"did you mean `{country}` ({english_name(country)})?", country)
+    return CodeProblem("error", f"`{name}` is not a language code handbill knows",
+                       "use a BCP 47 language code like en, sv, fr, pt-BR, ar or hi", None)
+
+
+def top_folder_problem(name: str, locales: tuple[str, ...] | list[str], default: str) -> CodeProblem:
+    """What to say about a folder of content/ that is neither ``media/`` nor a published locale."""
+    problem = check_code(name, confirmed=True)
+    if problem is None:
+        return CodeProblem("warning", f"the folder `{name}` is {english_name(name)}, a language not listed in "
+                                      "site.yaml, so it is not published",
+                           f"add {name} to `locales:` in site.yaml to publish it", name)
+    if problem.suggestion is not None:
+        if problem.suggestion in locales:
+            return CodeProblem("error", f"the language folder `{name}` should be called `{problem.suggestion}`",
+                               f"rename the folder to `{problem.suggestion}` ({problem.message})", problem.suggestion)
+        return CodeProblem(problem.severity, f"the folder name {problem.message}",
+                           f"rename the folder: {problem.hint}", problem.suggestion)
+    return CodeProblem("error", f"`{name}` is neither a language folder nor media/",
+                       f"campaigns and pages go inside a language folder, like content/{default}/{name}/; "
+                       "a language folder is named with its language code (en, sv, pt-BR, ar)", None)

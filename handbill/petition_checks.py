@@ -1,0 +1,110 @@
+"""Checks on a campaign's petition settings that need more than one key to decide.
+
+:mod:`handbill.schema` has checked each value alone (the endpoint is an https://
+address, the goal a number, hidden keys usable names). Here the settings are checked
+together and against the chosen provider, and every problem is reported at the line
+that wrote it, all at once.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from babel import Locale
+
+from .diagnostics import Diagnostics, did_you_mean
+from .providers import ACTION_NETWORK_PATH, ALWAYS_HIDDEN, HONEYPOT_NAME, provider_named
+
+if TYPE_CHECKING:
+    from .petition import PetitionSettings
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9_\-\[\]]{1,64}")
+RESERVED = {HONEYPOT_NAME, "form-name", "bot-field", "_gotcha", "_next"}
+_COUNTRIES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
+
+
+def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
+    """Report every problem of one campaign's petition settings."""
+
+    def error(key: str, message: str, hint: str) -> None:
+        diags.error(*settings.where(key), f"petition.{key}: {message}" if key else message, hint)
+
+    config = settings.values
+    provider = provider_named(config.get("provider"))
+    fields = list(config.get("fields", ["first_name", "last_name", "email", "country"]))
+    for index, key in enumerate(config.get("required", [])):
+        if key not in fields:
+            error(f"required.{index}", f"`{key}` is required but not in the form's fields",
+                  f"add {key} to fields: [...], or remove it from required")
+    if config.get("consent_required") and not config.get("consent"):
+        error("consent_required", "there is no consent checkbox to require",
+              "add consent: with the sentence supporters agree to, or remove consent_required")
+    _check_names(config, fields, error)
+    if provider.name == "netlify" and config.get("encoding") == "json":
+        error("encoding", "Netlify Forms only accepts form encoding", "remove encoding, or write encoding: form")
+    if provider.name == "actionnetwork":
+        _check_action_network(config, error)
+    elif provider.name != "generic" and provider.needs_endpoint and not config.get("endpoint"):
+        error("provider", f"{provider.name} needs the address of your form",
+              "add endpoint: with the form's address, like https://formspree.io/f/abcdwxyz")
+    _check_goals(config, error)
+    country = config.get("country")
+    if country and country not in _COUNTRIES:
+        guess = country.upper() if country.upper() in _COUNTRIES else ""
+        error("country", f"{country!r} is not a country code",
+              f"write country: {guess}" if guess else "write the two-letter code, like country: US or country: SE")
+
+
+def _check_names(config, fields: list[str], error) -> None:
+    """Renames must name something the form sends, be usable names, and not collide."""
+    hidden = config.get("hidden", {})
+    renames = config.get("field_names", {})
+    known = [*fields, "consent", *ALWAYS_HIDDEN, *hidden]
+    for key, name in renames.items():
+        if key not in known:
+            suggestion = did_you_mean(key, known)
+            error(f"field_names.{key}", f"the form sends no field called `{key}`",
+                  suggestion or f"the fields you can rename are: {', '.join(dict.fromkeys(known))}")
+        elif not SAFE_NAME.fullmatch(name):
+            error(f"field_names.{key}", f"{name!r} is not a usable field name",
+                  "use only letters, digits, _ - [ and ] (at most 64)")
+    senders: dict[str, list[str]] = {}  # posted name -> our keys sent under it
+    for key in dict.fromkeys([*fields, "consent", *ALWAYS_HIDDEN, *hidden]):
+        senders.setdefault(renames.get(key, key), []).append(key)
+    for name, keys in senders.items():
+        key = next((k for k in keys if k in renames), keys[-1])  # blame the rename that caused it
+        where = f"field_names.{key}" if key in renames else f"hidden.{key}"
+        if name in RESERVED:
+            error(where, f"`{name}` is a name the form uses for itself", f"choose another name than {name}")
+        elif len(keys) > 1:
+            error(where, f"{' and '.join(f'`{k}`' for k in keys)} would {'both' if len(keys) == 2 else 'all'} "
+                         f"be sent as `{name}`",
+                  "give each one its own name in field_names")
+
+
+def _check_action_network(config, error) -> None:
+    endpoint = config.get("endpoint", "")
+    example = "https://actionnetwork.org/api/v2/petitions/<petition id>/signatures"
+    if not endpoint:
+        error("provider", "Action Network needs the petition's API address", f"add endpoint: {example}")
+    elif not ACTION_NETWORK_PATH.fullmatch(urlsplit(endpoint).path):
+        error("endpoint", "an Action Network endpoint is the petition's signatures address in their API",
+              f"write endpoint: {example} (the petition id is in the API browser, or "
+              "the embed code's petition address)")
+    if not config.get("page_url"):
+        error("provider", "Action Network needs page_url, the petition's own page on Action Network",
+              "add page_url: https://actionnetwork.org/petitions/<your-petition>; supporters without "
+              "JavaScript, or when Action Network cannot be reached, sign there")
+
+
+def _check_goals(config, error) -> None:
+    goal, ladder = config.get("goal"), config.get("goal_ladder", [])
+    if ladder and not goal:
+        error("goal_ladder", "the next goals need a first goal", "add goal: with the first goal, like goal: 100000")
+    previous = goal or 0
+    for index, step in enumerate(ladder):
+        if step <= previous:
+            error(f"goal_ladder.{index}", f"each next goal must be bigger than the one before, got {step}",
+                  f"write the goals from small to big, each above {previous}")
+        previous = max(previous, step)

@@ -1,0 +1,473 @@
+"""The translator's tools: ``new locale``, ``new translation``, and the per-locale part of ``check``.
+
+Stale translations are found with a *source hash*: a short hash of the original's text
+(its translatable keys and its Markdown body, with line endings and trailing spaces
+normalised) written into the translation as ``source_hash:``. ``new translation`` writes
+it when it copies an original, and ``check --mark-translated`` writes it for a
+translation that is up to date. When the original's text changes later, its hash no
+longer matches and ``check`` lists the translation as stale. Changing a setting of the
+original (the goal, a date, a photo) does not make translations stale. This works
+without version control (GitHub's web editor, a zip of the folder, a rewritten history).
+
+The report itself is pure (:func:`locale_reports`); reading and writing files happens in
+the ``run_*`` functions the command line calls.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostics
+from .localecodes import canonical_code, check_code, english_name, native_name
+from .locales import SPECS, fallback_policy
+from .project import Project, Source, load_project
+from .schema import Field
+from .strings import PLURAL_FORMS, Catalog, load_catalog, plural_categories
+from .theme import load_theme
+from .yamlfile import Mapping, parse_yaml, split_front_matter
+
+HASH_LENGTH = 12
+_HASH_LINE = re.compile(r"^source_hash:.*$", re.MULTILINE)
+
+
+# --- the source hash ---------------------------------------------------------------
+
+def _texts(values: Any, spec: Field, key: str, out: dict[str, str]) -> None:
+    """Every translatable text of ``values``, by dotted key."""
+    if spec.kind == "map" and isinstance(values, dict) and spec.keys:
+        for name, child in spec.keys.items():
+            if name in values:
+                _texts(values[name], child, f"{key}.{name}" if key else name, out)
+    elif spec.kind == "list" and isinstance(values, list) and spec.item is not None:
+        for index, item in enumerate(values):
+            _texts(item, spec.item, f"{key}.{index}", out)
+    elif spec.translatable and isinstance(values, str):
+        out[key] = values
+
+
+def normalise(text: str) -> str:
+    """Text as far as a translator cares: line endings and trailing spaces do not count."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def source_hash(source: Source) -> str:
+    """The hash of what a translator translates in ``source``: its text keys and its body."""
+    spec = SPECS.get(source.file.kind)
+    texts: dict[str, str] = {}
+    if spec is not None:
+        _texts(source.meta, spec, "", texts)
+    payload = {"text": {k: normalise(v) for k, v in texts.items()}, "body": normalise(source.body)}
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
+
+
+def with_source_hash(text: str, value: str, *, markdown: bool) -> str:
+    """``text`` with ``source_hash: value`` set: replaced where it is, else added at the end of the
+    front matter (Markdown) or of the file (YAML). Line endings are kept."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    line = f"source_hash: {value}"
+    if markdown:
+        lines = text.split(newline)
+        close = next((i for i, row in enumerate(lines) if i and row.rstrip(" \t") in ("---", "...")), None)
+        if close is None:
+            raise ValueError("the front matter is not closed")
+        front = newline.join(lines[1:close])
+        if _HASH_LINE.search(front):
+            front = _HASH_LINE.sub(line, front, count=1)
+            return newline.join([lines[0], *front.split(newline), *lines[close:]])
+        return newline.join([*lines[:close], line, *lines[close:]])
+    if _HASH_LINE.search(text):
+        return _HASH_LINE.sub(line, text, count=1)
+    return (text if text.endswith(("\n", "\r")) or not text else text + newline) + line + newline
+
+
+# --- the report ----------------------------------------------------------------------
+
+MISSING, DRAFT, CURRENT, STALE, UNMARKED = "missing", "draft", "current", "stale", "unmarked"
+
+
+@dataclass(frozen=True)
+class FileStatus:
+    rel: str  # the translation key: path inside the locale folder
+    state: str  # missing | draft | current | stale | unmarked
+
+    @property
+    def translated(self) -> bool:
+        return self.state in (CURRENT, STALE, UNMARKED)
+
+
+@dataclass
+class LocaleReport:
+    """How far one locale is translated."""
+
+    locale: str
+    is_default: bool
+    policy: str  # fallback | skip | error: what happens to the files not translated
+    files: list[FileStatus] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)  # translations without an original
+    strings_total: int = 0
+    strings_missing: list[str] = field(default_factory=list)
+
+    def with_state(self, *states: str) -> list[str]:
+        return [f.rel for f in self.files if f.state in states]
+
+    @property
+    def translated(self) -> int:
+        return sum(f.translated for f in self.files)
+
+    @property
+    def strings_done(self) -> int:
+        return self.strings_total - len(self.strings_missing)
+
+
+def locale_reports(project: Project, catalog: Catalog, *, drafts: bool = False) -> list[LocaleReport]:
+    """Per locale: which files are translated, stale, in progress or missing, and the UI strings left."""
+    default = project.site.default_locale
+    originals = {rel: src for rel, src in sorted(project.sources.get(default, {}).items()) if drafts or not src.is_draft}
+    hashes = {rel: source_hash(src) for rel, src in originals.items()}
+    all_keys = catalog.keys
+    reports = []
+    for locale in project.site.locales:
+        is_default = locale == default
+        report = LocaleReport(locale, is_default, "fallback" if is_default else fallback_policy(project, locale),
+                              strings_total=len(all_keys), strings_missing=catalog.missing(locale))
+        translations = project.sources.get(locale, {})
+        for rel in originals:
+            if is_default:
+                state = CURRENT
+            elif rel not in translations:
+                state = MISSING
+            elif translations[rel].is_draft and not drafts:
+                state = DRAFT
+            else:
+                recorded = translations[rel].meta.get("source_hash")
+                state = UNMARKED if not recorded else CURRENT if recorded == hashes[rel] else STALE
+            report.files.append(FileStatus(rel, state))
+        all_originals = project.sources.get(default, {})
+        report.orphans = sorted(rel for rel in translations if rel not in all_originals) if not is_default else []
+        reports.append(report)
+    return reports
+
+
+def _percent(done: int, total: int) -> str:
+    return f"{100 * done // total if total else 100:3d}%"
+
+
+def format_reports(reports: list[LocaleReport], default: str, folder: str = "content") -> str:
+    """The per-locale sections and the completion table, for people."""
+    out: list[str] = []
+    shown_instead = {"fallback": f"shown in {english_name(default)}", "skip": "not published (fallback: skip)",
+                     "error": "errors (fallback: error)"}
+    for r in reports:
+        if r.is_default:
+            continue
+        total = len(r.files)
+        out.append(f"{english_name(r.locale)} ({r.locale}): {r.translated} of {total} files translated, "
+                   f"{r.strings_done} of {r.strings_total} UI strings")
+        sections = [
+            (f"not translated yet, {shown_instead[r.policy]}", r.with_state(MISSING)),
+            ("in progress (draft: true), the original is shown", r.with_state(DRAFT)),
+            ("stale: the original changed after it was translated", r.with_state(STALE)),
+            ("not marked (no source_hash, so check cannot tell whether they are stale)", r.with_state(UNMARKED)),
+            ("no original, not published", r.orphans),
+        ]
+        for title, rels in sections:
+            if rels:
+                out.append(f"  {title}:")
+                out += [f"    {folder}/{r.locale}/{rel}" for rel in rels]
+        if r.strings_missing:
+            out.append(f"  UI strings not translated ({len(r.strings_missing)}): " + ", ".join(r.strings_missing))
+        out.append("")
+    if any(r.with_state(UNMARKED) for r in reports):
+        out.append("hint: after checking a translation against its original, run "
+                   "`python build.py check --mark-translated FILE` (no FILE: every unmarked translation)")
+        out.append("")
+    rows = [("language", "files", "", "UI strings", "", "stale", "in progress")]
+    for r in reports:
+        total = len(r.files)
+        rows.append((f"{r.locale}  {english_name(r.locale)}" + ("  (default)" if r.is_default else ""),
+                     f"{r.translated}/{total}", _percent(r.translated, total),
+                     f"{r.strings_done}/{r.strings_total}", _percent(r.strings_done, r.strings_total),
+                     str(len(r.with_state(STALE))), str(len(r.with_state(DRAFT)))))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out.append("Translation status")
+    for row in rows:
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
+        out.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(out)
+
+
+def project_status(content: Path, *, drafts: bool = False) -> tuple[Project, Catalog, list[LocaleReport]]:
+    """Read the content folder again, quietly (``check`` reports its problems already)."""
+    quiet = Diagnostics()
+    project = load_project(content, quiet)
+    theme = load_theme(project.site.theme, content, quiet, project.site.path)
+    catalog = load_catalog(list(theme.dirs), content, list(project.site.locales), project.site.default_locale, quiet)
+    return project, catalog, locale_reports(project, catalog, drafts=drafts)
+
+
+# --- check --mark-translated -------------------------------------------------------------
+
+def _rel_in(path: Path, folder: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def mark_translated(project: Project, paths: list[Path], diags: Diagnostics) -> list[Path]:
+    """Record the original's current hash in translations; no ``paths``: every translation without one.
+
+    Returns the files changed. A file that is not a translation with an original is an error.
+    """
+    default = project.site.default_locale
+    originals = project.sources.get(default, {})
+    chosen: list[tuple[Source, Source]] = []
+    if not paths:
+        for locale in project.site.locales:
+            if locale == default:
+                continue
+            for rel, translation in sorted(project.sources.get(locale, {}).items()):
+                if rel in originals and not translation.meta.get("source_hash"):
+                    chosen.append((translation, originals[rel]))
+    for path in paths:
+        found = None
+        for locale, sources in project.sources.items():
+            rel = _rel_in(path, project.content / locale)
+            if rel is not None and rel in sources:
+                found = (locale, rel)
+        if found is None or found[0] == default:
+            what = "is in the default language folder, so it is an original" if found else \
+                "is not a story, page or campaign.yaml of a language folder"
+            diags.error(path, 0, 0, f"cannot mark this file as translated: it {what}",
+                        f"name a translation, like content/sv/<campaign>/stories/<story>.md")
+            continue
+        locale, rel = found
+        if rel not in originals:
+            diags.error(path, 0, 0, "cannot mark this file as translated: it has no original",
+                        f"the original would be content/{default}/{rel}")
+            continue
+        chosen.append((project.sources[locale][rel], originals[rel]))
+    changed = []
+    for translation, original in chosen:
+        if _write_hash(translation.file.path, source_hash(original), diags):
+            changed.append(translation.file.path)
+    return changed
+
+
+def _write_hash(path: Path, value: str, diags: Diagnostics) -> bool:
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    markdown = path.suffix == ".md"
+    try:
+        updated = with_source_hash(text, value, markdown=markdown)
+    except ValueError as problem:
+        diags.error(path, 1, 1, f"cannot add source_hash: {problem}", "fix the front matter first")
+        return False
+    check = Diagnostics()
+    if markdown:
+        node, _, _ = split_front_matter(updated.replace("\r\n", "\n"), path, check)
+    else:
+        node = parse_yaml(updated, path, check)
+    if check.errors or not isinstance(node, Mapping) or node.get("source_hash") is None:
+        diags.error(path, 0, 0, "cannot add source_hash to this file without breaking it",
+                    f"add the line `source_hash: {value}` to it by hand")
+        return False
+    if updated != text:
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + updated.encode("utf-8"))
+    return True
+
+
+# --- new locale, new translation ---------------------------------------------------------
+
+def _comment(text: str) -> str:
+    return " ".join(text.split())
+
+
+def strings_template(catalog: Catalog, locale: str, default: str) -> str:
+    """content/<locale>/strings.yaml for a translator: every key, the default text as a comment,
+    empty values to fill in (an empty value means "not translated yet")."""
+    name = english_name(locale)
+    lines = [
+        f"# {name} ({native_name(locale)}) UI strings: the buttons, headings and notices of every page.",
+        f"# Write the {name} text after each key. An empty value is not translated yet: the page",
+        f"# shows the {english_name(default)} text in the comment above it meanwhile.",
+        "# Keep placeholders like {count} exactly as they are; you may move them.",
+        f"# Plural forms: {name} uses " + ", ".join(f for f in PLURAL_FORMS if f in plural_categories(locale)) + ".",
+        "",
+    ]
+    order = list(catalog.reference.values) + sorted(catalog.keys - set(catalog.reference.values))
+    forms = [f for f in PLURAL_FORMS if f in plural_categories(locale)]
+    for key in order:
+        found = catalog.raw(default, key)
+        if found is None:
+            continue
+        text, _ = found
+        own = catalog.raw(locale, key) if catalog.has(locale, key) else None
+        if own is not None:  # the theme translates it already: shown, to change if wanted
+            value = own[0]
+            if isinstance(value, dict):
+                lines.append(f"# {key}: (already translated by the theme; remove the # to change it)")
+                lines.append(f"# {key}:")
+                lines += [f"#   {form}: {json.dumps(v, ensure_ascii=False)}" for form, v in value.items()]
+            else:
+                lines.append(f"# {key}: {json.dumps(value, ensure_ascii=False)}")
+            continue
+        if isinstance(text, dict):
+            lines += [f"# {form}: {_comment(v)}" for form, v in text.items()]
+            lines.append(f"{key}:")
+            lines += [f"  {form}:" for form in forms]
+        else:
+            lines.append(f"# {_comment(text)}")
+            lines.append(f"{key}:")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Outcome:
+    """What a command did, for the command line to print."""
+
+    code: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def new_locale(content: Path, code: str) -> Outcome:
+    out = Outcome()
+    fixed = canonical_code(code)
+    problem = check_code(code)
+    if fixed is None:
+        out.code = 1
+        out.messages.append(f"error: {problem.message if problem else code}\n  hint: {problem.hint if problem else ''}")
+        return out
+    if fixed != code:
+        out.messages.append(f"Using `{fixed}`, the standard spelling of `{code}`.")
+    if problem is not None and problem.severity == "warning":
+        out.messages.append(f"warning: {problem.message}\n  hint: {problem.hint}")
+    diags = Diagnostics()
+    if not (content / "site.yaml").is_file():
+        out.code = 1
+        out.messages.append(f"error: {content}/site.yaml is missing\n  hint: run this in your project, "
+                            "or point --content at the content folder")
+        return out
+    project = load_project(content, diags)
+    default = project.site.default_locale
+    if fixed == default:
+        out.code = 1
+        out.messages.append(f"error: `{fixed}` is the default language of this site: its folder holds the originals")
+        return out
+    folder = content / fixed
+    target = folder / "strings.yaml"
+    theme = load_theme(project.site.theme, content, diags, project.site.path)
+    catalog = load_catalog(list(theme.dirs), content, [*project.site.locales, fixed], default, Diagnostics())
+    if target.exists():
+        out.messages.append(f"{target} already exists; it was left as it is.")
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(strings_template(catalog, fixed, default), encoding="utf-8")
+        left = len(catalog.missing(fixed))
+        out.messages.append(f"Created {target}: {left} of {len(catalog.keys)} UI strings to translate"
+                            + (" (the theme translates the others already)." if left < len(catalog.keys) else "."))
+    listed = project.site.data.values.get("locales")
+    steps = []
+    if listed and fixed not in listed:
+        steps.append(f"Add {fixed} to `locales:` in {content}/site.yaml, like: locales: [{', '.join([*listed, fixed])}]")
+    steps += [
+        f"Translate the UI strings: fill in the empty values in {target}.",
+        f"Translate a page: `python build.py new translation {fixed} FILE` copies an original from "
+        f"{content}/{default}/ (for example paid-leave/stories/maria.md) into {content}/{fixed}/ as a draft; "
+        "translate it, then delete the line `draft: true`.",
+        "Until a file is translated, its original is shown at the new language's address with a "
+        "\"not translated yet\" notice (site.yaml `fallback:` can skip it instead).",
+        "Run `python build.py check` to see what is left, and `python build.py serve` to look at it.",
+    ]
+    out.messages.append("Next:\n" + "\n".join(f"  {i}. {step}" for i, step in enumerate(steps, 1)))
+    return out
+
+
+def text_only(text: str, node: Mapping, spec: Field, first_line: int = 1) -> list[str]:
+    """The lines of a YAML mapping that hold translatable keys (settings left out, so they keep
+    following the original). ``first_line`` is the file line of ``text``'s first line."""
+    rows = text.split("\n")
+
+    def block(entries, index, end_line) -> tuple[int, int]:
+        start = entries[index][0].line
+        stop = entries[index + 1][0].line if index + 1 < len(entries) else end_line
+        return start - first_line, stop - first_line
+
+    def keep(mapping: Mapping, spec: Field, end_line: int, indent: str) -> list[str]:
+        out: list[str] = []
+        entries = list(mapping.entries)
+        for i, (key, value) in enumerate(entries):
+            child = (spec.keys or {}).get(key.text)
+            if child is None:
+                continue
+            a, b = block(entries, i, end_line)
+            lines = rows[a:b]
+            while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")
+                             and len(lines[-1]) - len(lines[-1].lstrip()) < key.col):  # the next key's comments
+                lines.pop()
+            if child.translatable or child.kind == "list" and child.item is not None and child.item.kind == "map" \
+                    and any(f.translatable for f in (child.item.keys or {}).values()):
+                out += lines
+            elif child.kind == "map" and isinstance(value, Mapping) and any(
+                    f.translatable for f in (child.keys or {}).values()):
+                inner = keep(value, child, entries[i + 1][0].line if i + 1 < len(entries) else end_line, indent + "  ")
+                if inner:
+                    out.append(rows[a])
+                    out += inner
+        return out
+
+    return keep(node, spec, first_line + len(rows), "")
+
+
+def new_translation(content: Path, code: str, files: list[str]) -> Outcome:
+    """Copy originals into a locale as drafts with their source hash, keeping only the text keys."""
+    out = Outcome()
+    diags = Diagnostics()
+    project = load_project(content, diags)
+    default = project.site.default_locale
+    if code not in project.site.locales or code == default:
+        out.code = 1
+        out.messages.append(f"error: `{code}` is not one of this site's other languages ({', '.join(project.site.locales)})"
+                            f"\n  hint: run `python build.py new locale {code}` first")
+        return out
+    originals = project.sources.get(default, {})
+    for name in files:
+        rel = _rel_in(Path(name), content / default) or name.replace("\\", "/").removeprefix(f"{default}/")
+        original = originals.get(rel)
+        if original is None:
+            out.code = 1
+            out.messages.append(f"error: {name}: there is no original content/{default}/{rel}\n"
+                                f"  hint: name a story, page or campaign.yaml inside content/{default}/, "
+                                "like paid-leave/stories/maria.md")
+            continue
+        target = content / code / rel
+        if target.exists():
+            out.code = 1
+            out.messages.append(f"error: {target} exists already; it was left as it is")
+            continue
+        text = original.file.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        spec = SPECS[original.file.kind]
+        header = [f"# {english_name(code)} translation of {default}/{rel}. Translate the text, then delete",
+                  "# the line draft: true. Settings (dates, photos, petition) come from the original."]
+        hashed = f"source_hash: {source_hash(original)}  # the original's text this translation follows"
+        if original.file.kind == "campaign":
+            node = parse_yaml(text, original.file.path, Diagnostics())
+            kept = text_only(text, node, spec) if isinstance(node, Mapping) else []
+            result = "\n".join([*header, "", *kept, "draft: true", hashed]) + "\n"
+        else:
+            front_node, body, body_line = split_front_matter(text, original.file.path, Diagnostics())
+            front_text = "\n".join(text.split("\n")[1:body_line - 2]) + "\n"
+            kept = text_only(front_text, front_node, spec, 2) if isinstance(front_node, Mapping) else []
+            result = "\n".join(["---", *header, *kept, "draft: true", hashed, "---"]) + "\n" + body
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(result, encoding="utf-8")
+        out.messages.append(f"Created {target} (a draft: the {english_name(default)} original is shown until you "
+                            "delete `draft: true`).")
+    return out

@@ -1,0 +1,399 @@
+"""`serve`: rebuilds over cached parses equal a clean build, the preview over real HTTP on 127.0.0.1,
+the error page after a broken edit, live reload, and a server that only hands out its own files."""
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, SITE_YAML, build_files, jpeg_bytes, page, parse_html, snapshot, story, text_of
+from handbill import BuildOptions
+from handbill.cli import make_parser
+from handbill.serve import (PREVIEW_MARKER, Preview, PreviewServer, Refused, all_interfaces_warning, file_for,
+                            local_base_url, preview_folder)
+
+LOCAL = "http://127.0.0.1:8765/"
+
+WORLD: dict[str, str | bytes] = {
+    **MINIMAL,
+    "content/site.yaml": SITE_YAML + "locales: [en, sv]\n",
+    "content/en/c/campaign.yaml": "title: Clean water\nsummary: Water for every school.\nimage: hero.jpg\n"
+                                  "image_alt: A tap\nbody: |\n  Read [Maria](stories/maria.md).\n",
+    "content/en/c/hero.jpg": jpeg_bytes(80, 40, "blue"),
+    "content/en/c/stories/maria.md": story("Maria's well", "Maria tells her story. See [Bob](bob.md).",
+                                           extra="image: maria.jpg\nimage_alt: Maria at the well\n"),
+    "content/en/c/stories/maria.jpg": jpeg_bytes(60, 60, "green"),
+    "content/en/c/stories/bob.md": story("Bob's pump", "Back to [Maria](maria.md).", date="2026-04-01"),
+    "content/sv/c/campaign.yaml": "title: Rent vatten\n",
+    "content/sv/c/stories/maria.md": story("Marias brunn", "Maria berättar."),
+    "content/sv/pages/about.md": page("Om oss"),
+    "themes/mine/templates/story.html": '{% extends "default:story.html" %}\n'
+                                        '{% block main %}<p id="banner">v1</p>{{ super() }}{% endblock %}\n',
+}
+
+
+def preview_of(project: Path, **options) -> Preview:
+    options.setdefault("cards", False)  # quicker; the byte-for-byte test draws them
+    out = preview_folder(project / "content")
+    return Preview(BuildOptions(project / "content", out, base_url=LOCAL, **options), root=project)
+
+
+def clean_build(project: Path, **options) -> dict[str, bytes]:
+    """A clean build into a fresh folder, with the preview's base_url; the output marker left out."""
+    fresh = project / f"clean-{time.monotonic_ns()}"
+    options.setdefault("cards", False)
+    files = build_files(project, out=fresh.name, base_url=LOCAL, **options)
+    files.pop(".handbill-site", None)
+    return files
+
+
+def preview_files(preview: Preview) -> dict[str, bytes]:
+    files = snapshot(preview.options.out)
+    assert files.pop(PREVIEW_MARKER)
+    return files
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --- rebuilds ------------------------------------------------------------------------------------
+
+def test_every_rebuild_after_an_edit_equals_a_clean_build_byte_for_byte(make_project):
+    project = make_project({**WORLD, "content/site.yaml": WORLD["content/site.yaml"] + "theme: mine\n"})
+    content = project / "content"
+    preview = preview_of(project, cards=True)
+    assert preview.rebuild().ok
+    assert preview_files(preview) == clean_build(project, cards=True)
+    assert "c/stories/maria/card.jpg" in preview_files(preview)
+
+    edits = [
+        lambda: edit(content / "en/c/stories/maria.md", "Maria tells her story.", "Maria tells *more* of her story."),
+        lambda: edit(content / "site.yaml", "title: Test Site", "title: Renamed Site"),
+        lambda: (content / "en/c/stories/maria.jpg").write_bytes(jpeg_bytes(60, 60, "red")),  # same name, new photo
+        lambda: (content / "en/c/stories/dee.md").write_text(story("Dee's school", "Link to [Bob](bob.md)."), encoding="utf-8"),
+        lambda: (content / "en/c/stories/bob.md").unlink(),  # now Dee's and Maria's links are broken...
+        lambda: (content / "en/c/stories/bob.md").write_text(story("Bob again", "Back."), encoding="utf-8"),  # ...fixed
+        lambda: edit(project / "themes/mine/templates/story.html", "v1", "v2"),
+        lambda: edit(content / "sv/c/stories/maria.md", "Maria berättar.", "Maria berättar mer."),
+    ]
+    for number, change in enumerate(edits):
+        change()
+        rebuild = preview.rebuild()
+        if number == 4:
+            assert not rebuild.ok and "bob.md" in preview.problems
+            continue
+        assert rebuild.ok, preview.problems
+        assert preview_files(preview) == clean_build(project, cards=True), f"after edit {number}"
+    assert b'<p id="banner">v2</p>' in preview_files(preview)["c/stories/maria/index.html"]
+
+
+def test_a_rebuild_reuses_the_parses_of_unchanged_files(make_project):
+    project = make_project(WORLD)
+    preview = preview_of(project)
+    preview.rebuild()
+    first = preview.cache.stats
+    assert first.parse_hits == 0 and first.parsed >= 7 and first.photos == 2
+
+    edit(project / "content/en/c/stories/bob.md", "Back to", "Come back to")
+    preview.rebuild()
+    again = preview.cache.stats
+    assert again.parsed == 1  # only bob.md was read again
+    assert again.parse_hits == first.parsed - 1
+    assert again.photos == 0 and again.photo_hits == 2  # no photo decoded twice
+    assert again.render_hits > 0 and not again.templates_compiled
+
+
+def test_a_rebuild_writes_only_the_files_whose_bytes_changed(make_project):
+    project = make_project(WORLD)
+    preview = preview_of(project)
+    preview.rebuild()
+    out = preview.options.out
+    photo = next(out.glob("img/maria-*.jpg"))
+    before = photo.stat()
+
+    edit(project / "content/en/c/stories/bob.md", "Back to", "Come back to")
+    rebuild = preview.rebuild()
+
+    assert "c/stories/bob/index.html" in rebuild.changes.written
+    assert not any(path.startswith(("img/", "static/", "about/", "sv/about/")) for path in rebuild.changes.written)
+    assert len(rebuild.changes.written) < len(preview_files(preview)) / 3
+    after = photo.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+    (project / "content/en/c/stories/bob.md").unlink()
+    edit(project / "content/en/c/stories/maria.md", "See [Bob](bob.md).", "")
+    rebuild = preview.rebuild()
+    assert rebuild.ok, preview.problems
+    assert "c/stories/bob/index.html" in rebuild.changes.removed
+    assert not (out / "c/stories/bob").exists()  # the emptied folder went too
+
+
+def test_the_preview_is_built_beside_the_content_never_into_site(make_project):
+    project = make_project(MINIMAL)
+    server = PreviewServer(project / "content", port=0, root=project, cards=False)
+    try:
+        assert server.preview.options.out == (project / ".handbill-cache/preview").resolve()
+        assert server.preview.options.base_url == f"http://127.0.0.1:{server.server.port}/"
+        server.first_build()
+    finally:
+        server.stop()
+    assert not (project / "site").exists()
+    home = parse_html((project / ".handbill-cache/preview/c/stories/maria/index.html").read_bytes())
+    canonical = [link.get("href") for link in home.iter("link") if link.get("rel") == "canonical"]
+    assert canonical == [f"http://127.0.0.1:{server.server.port}/c/stories/maria/"]
+
+
+def test_a_preview_folder_handbill_did_not_make_is_never_touched(make_project):
+    project = make_project(MINIMAL)
+    preview = preview_of(project)
+    mine = preview.options.out / "notes.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("my own notes", encoding="utf-8")
+    rebuild = preview.rebuild()
+    assert not rebuild.ok and "did not write" in preview.problems and "hint:" in preview.problems
+    assert [p.name for p in preview.options.out.iterdir()] == ["notes.txt"]
+
+
+# --- over HTTP -------------------------------------------------------------------------------
+
+def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def raw_get(port: int, target: str) -> tuple[int, bytes]:
+    """A GET with the request target sent exactly as written (no client-side normalising)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", f"127.0.0.1:{port}")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def served(make_project):
+    """A preview of WORLD served on 127.0.0.1 on a free port; it is stopped after the test."""
+    project = make_project(WORLD)
+    server = PreviewServer(project / "content", port=0, root=project, cards=False).start(watch=False)
+    try:
+        yield project, server
+    finally:
+        server.stop()
+
+
+def test_a_page_and_the_live_reload_script_are_served_over_http(served):
+    project, server = served
+    assert server.url.startswith("http://127.0.0.1:")
+    status, headers, body = fetch(server.url + "c/stories/maria/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    tree = parse_html(body)
+    assert text_of(tree.find(".//h1")) == "Maria's well"
+    scripts = [s.get("src") for s in tree.iter("script")]
+    assert f"/livereload.js?port={server.server.port}" in scripts
+
+    status, headers, script = fetch(server.url + f"livereload.js?port={server.server.port}")
+    assert status == 200 and "javascript" in headers["Content-Type"]
+    assert b"LiveReload" in script and b"/livereload" in script
+
+    status, headers, _ = fetch(server.url + "c")  # a folder without its slash, as static hosts do
+    assert status == 200 and headers.get("Content-Type", "").startswith("text/html")
+    status, _, body = fetch(server.url + "no/such/page/")
+    assert status == 404 and b"livereload.js" in body
+
+
+def test_a_broken_edit_shows_the_error_page_and_the_next_good_save_clears_it(served):
+    project, server = served
+    maria = project / "content/en/c/stories/maria.md"
+    good = maria.read_text(encoding="utf-8")
+    maria.write_text(good.replace("date: 2026-05-01", "date: 1st of May"), encoding="utf-8")
+    rebuild = server.poll_once()
+    assert rebuild is not None and not rebuild.ok
+
+    for url in (server.url + "c/stories/maria/", server.url + "about/", server.url):
+        status, _, body = fetch(url)
+        assert status == 500
+        tree = parse_html(body)
+        problems = [text_of(li) for li in tree.iter("li")]
+        assert problems[0].startswith("content/en/c/stories/maria.md:3:7:"), problems
+        assert "date" in problems[0] and "2026-05-01" in problems[0]  # the hint says how to write it
+        assert f"/livereload.js?port={server.server.port}" in [s.get("src") for s in tree.iter("script")]
+    status, _, _ = fetch(server.url + "static/style.css")
+    assert status == 200  # the page's own files are still served
+
+    maria.write_text(good.replace("Maria tells her story.", "Maria tells it again."), encoding="utf-8")
+    assert server.poll_once().ok
+    status, _, body = fetch(server.url + "c/stories/maria/")
+    assert status == 200 and b"Maria tells it again." in body
+
+
+def test_a_crash_inside_handbill_is_shown_and_the_server_keeps_serving(served, monkeypatch):
+    project, server = served
+    import handbill.serve as serve_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(serve_module, "render_site", broken)
+    (project / "content/en/c/stories/bob.md").write_text(story("Bob", "changed"), encoding="utf-8")
+    assert not server.poll_once().ok
+    status, _, body = fetch(server.url + "c/")
+    assert status == 500 and b"internal error" in body and b"RuntimeError: a bug" in body
+    monkeypatch.undo()
+    (project / "content/en/c/stories/bob.md").write_text(story("Bob", "changed again"), encoding="utf-8")
+    assert server.poll_once().ok
+    assert fetch(server.url + "c/stories/bob/")[0] == 200
+
+
+@pytest.mark.parametrize("target", [
+    "/../", "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/c/%2e%2e/%2e%2e/secret.txt",
+    "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt", "//etc/passwd", "//secret.txt", "/c//index.html",
+    "/./index.html", "/..\\secret.txt", "/%5c..%5csecret.txt", "/index.html%00", "/.handbill-preview",
+    "/.hidden", "/c/.hidden", "/%2ehidden", "/leak/secret.txt", "/backup.html~", "/%ff",
+])
+def test_the_server_refuses_paths_outside_the_preview_and_dotfiles(served, target):
+    project, server = served
+    root = server.preview.options.out
+    (root.parent / "secret.txt").write_text("SECRET beside the preview", encoding="utf-8")
+    (root / ".hidden").write_text("SECRET dotfile", encoding="utf-8")
+    (root / "c/.hidden").write_text("SECRET dotfile", encoding="utf-8")
+    (root / "backup.html~").write_text("SECRET backup", encoding="utf-8")
+    if not (root / "leak").exists():
+        os.symlink(root.parent, root / "leak")  # a symlink out of the folder
+    status, body = raw_get(server.server.port, target)
+    assert status in (400, 403, 404), (target, status)
+    assert b"SECRET" not in body and b"root:" not in body
+
+
+def test_file_for_maps_urls_to_files_and_refuses_everything_else(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c/index.html").write_text("c")
+    (tmp_path / "feed.xml").write_text("f")
+    assert file_for(tmp_path, "/c/") == (tmp_path / "c/index.html").resolve()
+    assert file_for(tmp_path, "/c") == (tmp_path / "c/index.html").resolve()
+    assert file_for(tmp_path, "/feed.xml") == (tmp_path / "feed.xml").resolve()
+    assert file_for(tmp_path, "/missing/") is None
+    for bad in ("/../x", "/%2e%2e/x", "//etc/passwd", "/c/../feed.xml", "/.git/config", "relative", "/a\\b"):
+        with pytest.raises(Refused):
+            file_for(tmp_path, bad)
+
+
+def test_the_browser_is_told_to_reload_after_a_save_and_other_sites_cannot_listen(served):
+    from tornado import httpclient
+    from tornado.websocket import websocket_connect
+
+    project, server = served
+    socket_url = f"ws://127.0.0.1:{server.server.port}/livereload"
+
+    async def connect_and_wait_for_reload() -> dict:
+        browser = await websocket_connect(socket_url)  # what livereload.js does in the page
+        browser.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        assert json.loads(await browser.read_message())["command"] == "hello"
+        browser.write_message(json.dumps({"command": "info", "url": server.url, "plugins": {}}))
+        while not server.server.browsers:  # until the server counts this page as open
+            await asyncio.sleep(0.02)
+        (project / "content/en/c/stories/bob.md").write_text(story("Bob", "A new save."), encoding="utf-8")
+        await asyncio.get_running_loop().run_in_executor(None, server.poll_once)
+        message = json.loads(await browser.read_message())
+        browser.close()
+        return message
+
+    message = asyncio.run(asyncio.wait_for(connect_and_wait_for_reload(), 20))
+    assert message["command"] == "reload"
+
+    async def connect_from_another_site() -> None:
+        await websocket_connect(httpclient.HTTPRequest(socket_url, headers={"Origin": "https://evil.example"}))
+
+    with pytest.raises(httpclient.HTTPClientError) as refused:
+        asyncio.run(asyncio.wait_for(connect_from_another_site(), 20))
+    assert refused.value.code == 403
+
+
+def test_the_watcher_notices_a_save_by_itself(make_project):
+    project = make_project(WORLD)
+    with PreviewServer(project / "content", port=0, root=project, cards=False) as server:
+        url = server.url + "c/stories/bob/"
+        assert b"A fresh save" not in fetch(url)[2]
+        time.sleep(0.05)
+        (project / "content/en/c/stories/bob.md").write_text(story("Bob", "A fresh save."), encoding="utf-8")
+        deadline = time.monotonic() + 15
+        while b"A fresh save" not in fetch(url)[2]:
+            assert time.monotonic() < deadline, "the change was not picked up"
+            time.sleep(0.1)
+
+
+# --- where it listens -----------------------------------------------------------------------------
+
+def test_serve_listens_on_this_computer_only_unless_asked():
+    args = make_parser().parse_args(["serve"])
+    assert (args.host, args.port) == ("127.0.0.1", 8000)
+    assert all_interfaces_warning("127.0.0.1", 8000) is None
+    assert all_interfaces_warning("localhost", 8000) is None
+    for host in ("0.0.0.0", "::", "192.168.1.20"):
+        warning = all_interfaces_warning(host, 8000)
+        assert warning and warning.startswith("Warning:") and "network" in warning
+    assert local_base_url("0.0.0.0", 8001) == "http://127.0.0.1:8001/"
+    assert local_base_url("::1", 8001) == "http://[::1]:8001/"
+
+
+def test_a_busy_port_is_a_clear_error(make_project, capsys):
+    from handbill.cli import main
+
+    project = make_project(MINIMAL)
+    blocker = PreviewServer(project / "content", port=0, root=project)
+    try:
+        code = main(["serve", "--content", str(project / "content"), "--port", str(blocker.server.port), "-q"])
+    finally:
+        blocker.stop()
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{blocker.server.port}" in err and "--port" in err
+
+
+def test_the_serve_command_prints_its_address_serves_and_stops_on_ctrl_c(make_project):
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import BUILD_PY, REPO
+
+    project = make_project(MINIMAL)
+    process = subprocess.Popen([sys.executable, str(BUILD_PY), "serve", "--port", "0", "--no-cards"], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO), "CI": "1"})
+    try:
+        lines = []
+        for line in process.stdout:  # the build's phase lines, then the address
+            lines.append(line)
+            if line.startswith("Serving the preview"):
+                break
+        found = re.search(r"at (http://127\.0\.0\.1:\d+/) ", lines[-1])
+        assert found, lines
+        assert any(line.startswith("Preview: built in") for line in lines)
+        status, _, body = fetch(found.group(1) + "c/stories/maria/")
+        assert status == 200 and b"Maria tells her story." in body
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert not (project / "site").exists()

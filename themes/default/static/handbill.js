@@ -1,0 +1,297 @@
+/* handbill.js: the site's one script. No dependencies and no inline code, so a strict
+   Content-Security-Policy (script-src 'self'; style-src 'self') holds.
+
+   Every feature enhances HTML that already works without JavaScript, and is one small
+   init function. To add a feature, write an init function and add it to FEATURES at
+   the bottom; one feature failing never stops the others. */
+(function () {
+  "use strict";
+
+  var SOURCE_KEY = "handbill-source";
+  var SOURCE_MAX = 100;
+  var SEND_TIMEOUT_MS = 30000;
+
+  /* --- Where the visitor came from: ?source=, utm_source or ref ------------------------
+     Copied (as a value, length-capped) into every form's hidden source field, and kept
+     for the visit so a supporter who arrives on a story and signs on the campaign page
+     is still counted for the link that brought them. */
+
+  function cleanSource(value) {
+    return String(value || "").replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, SOURCE_MAX);
+  }
+
+  function visitSource() {
+    var params = new URLSearchParams(window.location.search);
+    var source = cleanSource(params.get("source") || params.get("utm_source") || params.get("ref"));
+    try {
+      if (source) {
+        window.sessionStorage.setItem(SOURCE_KEY, source);
+      } else {
+        source = cleanSource(window.sessionStorage.getItem(SOURCE_KEY));
+      }
+    } catch (error) {
+      /* storage is off (a private window): the page's own source is enough */
+    }
+    return source;
+  }
+
+  function initSource() {
+    var source = visitSource();
+    if (!source) return;
+    document.querySelectorAll('input[data-hidden="source"]').forEach(function (input) {
+      input.value = source;
+    });
+  }
+
+  /* --- The signature counter and its goal ladder ----------------------------------------
+     The build wrote the count and every text (in the page's language, with {count} left
+     for us); a live count from data-count-url replaces the number when it arrives. */
+
+  function numberFormat(counter) {
+    var lang = document.documentElement.lang || "en";
+    var numbering = counter.getAttribute("data-numbering");
+    try {
+      return new Intl.NumberFormat(numbering && numbering !== "latn" ? lang + "-u-nu-" + numbering : lang);
+    } catch (error) {
+      return new Intl.NumberFormat();
+    }
+  }
+
+  function showCount(counter, count) {
+    var ladder = JSON.parse(counter.getAttribute("data-ladder"));
+    var index = ladder.findIndex(function (step) { return step[0] > count; });
+    var step = ladder[index < 0 ? ladder.length - 1 : index];
+    var goal = step[0];
+    counter.setAttribute("data-count", String(count));
+    counter.querySelector(".count-text").textContent = step[1].replace("{count}", numberFormat(counter).format(count));
+    var passed = counter.querySelector(".goal-passed");
+    passed.textContent = step[2];
+    passed.hidden = !step[2];
+    var bar = counter.querySelector("[role=progressbar]");
+    if (bar && goal) {
+      var percent = Math.min(100, Math.floor(count * 100 / goal));
+      bar.setAttribute("aria-valuemax", String(goal));
+      bar.setAttribute("aria-valuenow", String(count));
+      bar.querySelector(".bar-fill").className = "bar-fill bar-" + Math.floor(percent / 5) * 5;
+    }
+  }
+
+  function initCounters() {
+    document.querySelectorAll(".counter[data-count-url]").forEach(function (counter) {
+      fetch(counter.getAttribute("data-count-url"), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          var count = data ? Number(data.count) : NaN;
+          if (data && data.count !== null && data.count !== "" && isFinite(count) && count >= 0) {
+            showCount(counter, Math.floor(count));
+          }
+        })
+        .catch(function () { /* unreachable or not JSON: the build-time count stays */ });
+    });
+  }
+
+  function bumpCounters() {
+    document.querySelectorAll(".counter[data-count]").forEach(function (counter) {
+      showCount(counter, Number(counter.getAttribute("data-count")) + 1);
+    });
+  }
+
+  /* --- The petition form ------------------------------------------------------------------
+     Checks the answers and shows problems next to the fields, in the page's language;
+     sends the signature with fetch and shows the thank-you step in place. On any
+     failure it submits the form the normal way, so a signature is never lost. */
+
+  function problemOf(field, form) {
+    var validity = field.validity;
+    var blank = field.type !== "checkbox" && field.required && !field.value.trim();
+    if (validity.valueMissing || blank) {
+      return form.getAttribute(field.type === "checkbox" ? "data-msg-consent" : "data-msg-required");
+    }
+    if (validity.typeMismatch && field.type === "email") return form.getAttribute("data-msg-email");
+    return validity.valid ? "" : form.getAttribute("data-msg-invalid");
+  }
+
+  function showProblem(field, message) {
+    var error = document.getElementById(field.id + "-error");
+    var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && !(error && id === error.id);
+    });
+    if (error) error.textContent = message;
+    if (message) {
+      field.setAttribute("aria-invalid", "true");
+      if (error) described.push(error.id);
+    } else {
+      field.removeAttribute("aria-invalid");
+    }
+    if (described.length) {
+      field.setAttribute("aria-describedby", described.join(" "));
+    } else {
+      field.removeAttribute("aria-describedby");
+    }
+  }
+
+  function firstProblem(form) {
+    var first = null;
+    form.querySelectorAll("[data-field]").forEach(function (field) {
+      var message = problemOf(field, form);
+      showProblem(field, message);
+      if (message && !first) first = field;
+    });
+    return first;
+  }
+
+  function formEntries(form) {
+    /* exactly what the plain form posts: named controls, unticked boxes left out */
+    return Array.from(new FormData(form).entries());
+  }
+
+  function actionNetworkSignature(form) {
+    /* Action Network's record signature helper format (OSDI), for its unauthenticated POST */
+    function value(key) {
+      var field = form.querySelector('[data-field="' + key + '"]');
+      return field ? field.value.trim() : "";
+    }
+    var person = {};
+    var address = {};
+    var custom = {};
+    var source = "";
+    var consent = form.querySelector('[data-field="consent"]');
+    if (value("first_name")) person.given_name = value("first_name");
+    if (value("last_name")) person.family_name = value("last_name");
+    if (value("email")) {
+      person.email_addresses = [{ address: value("email") }];
+      if (consent && consent.checked) person.email_addresses[0].status = "subscribed";
+    }
+    if (value("phone")) person.phone_numbers = [{ number: value("phone") }];
+    if (value("postal_code")) address.postal_code = value("postal_code");
+    if (value("city")) address.locality = value("city");
+    if (value("country")) address.country = value("country");
+    if (Object.keys(address).length) person.postal_addresses = [address];
+    form.querySelectorAll("[data-hidden]").forEach(function (input) {
+      var key = input.getAttribute("data-hidden");
+      if (key === "source") {
+        source = input.value;
+      } else if (input.value) {
+        custom[key] = input.value;
+      }
+    });
+    if (Object.keys(custom).length) person.custom_fields = custom;
+    var body = { person: person, triggers: { autoresponse: { enabled: true } } };
+    if (value("comment")) body.comments = value("comment");
+    if (source) body["action_network:referrer_data"] = { source: source };
+    return body;
+  }
+
+  function requestFor(form) {
+    var headers = { Accept: "application/json" };
+    var body;
+    if (form.getAttribute("data-petition") === "actionnetwork") {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(actionNetworkSignature(form));
+    } else if (form.getAttribute("data-encoding") === "json") {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(Object.fromEntries(formEntries(form)));
+    } else {
+      body = new URLSearchParams(formEntries(form));
+    }
+    return { method: "POST", headers: headers, body: body };
+  }
+
+  function send(form) {
+    var options = requestFor(form);
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = null;
+    if (controller) {
+      options.signal = controller.signal;
+      timer = window.setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
+    }
+    return fetch(form.getAttribute("data-endpoint"), options).then(function (response) {
+      window.clearTimeout(timer);
+      if (!response.ok) throw new Error("the petition service answered " + response.status);
+    }, function (error) {
+      window.clearTimeout(timer);
+      throw error;
+    });
+  }
+
+  function submitPlainly(form) {
+    /* the browser's own submit: what happens with JavaScript off, so the signature still goes */
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function showThanks(form) {
+    var step = document.getElementById(form.getAttribute("data-thanks"));
+    if (!step) return;
+    form.hidden = true;
+    step.hidden = false;
+    (step.querySelector(".thanks-heading") || step).focus();
+  }
+
+  function honeypotFilled(form) {
+    return Array.from(form.querySelectorAll("[data-honeypot]")).some(function (input) { return input.value; });
+  }
+
+  function enhanceForm(form) {
+    var button = form.querySelector("button[type=submit]");
+    var status = form.querySelector(".form-status");
+    var sending = false;
+
+    function setSending(on) {
+      sending = on;
+      if (button) button.disabled = on;
+      if (on) {
+        form.setAttribute("aria-busy", "true");
+      } else {
+        form.removeAttribute("aria-busy");
+      }
+      if (status) status.textContent = on ? form.getAttribute("data-msg-sending") : "";
+    }
+
+    function recheck(event) {
+      if (event.target.getAttribute("aria-invalid") === "true") {
+        showProblem(event.target, problemOf(event.target, form));
+      }
+    }
+
+    form.noValidate = true; /* our messages, in the page's language, replace the browser's */
+    form.addEventListener("input", recheck);
+    form.addEventListener("change", recheck);
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) setSending(false); /* back from the thank-you page: ready again */
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (sending) return;
+      var first = firstProblem(form);
+      if (first) {
+        first.focus();
+        return;
+      }
+      if (honeypotFilled(form)) {
+        showThanks(form); /* a bot: thank it, send nothing */
+        return;
+      }
+      setSending(true);
+      send(form).then(function () {
+        setSending(false);
+        showThanks(form);
+        bumpCounters();
+      }).catch(function () {
+        submitPlainly(form);
+      });
+    });
+  }
+
+  function initPetitionForms() {
+    document.querySelectorAll("form[data-petition]").forEach(enhanceForm);
+  }
+
+  var FEATURES = [initSource, initPetitionForms, initCounters];
+  FEATURES.forEach(function (init) {
+    try {
+      init();
+    } catch (error) {
+      window.setTimeout(function () { throw error; }); /* reported, and the other features still run */
+    }
+  });
+})();
