@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from .images import IMAGE_SUFFIXES, ImageProblem, PublishedImage, publish_image
-from .sources import is_junk
+from .sources import active_file_problem, is_junk
 
 
 class AssetProblem(Exception):
@@ -42,7 +42,10 @@ class AssetStore:
         text = unquote(target.strip())
         if not text:
             raise AssetProblem("the file name is empty", "write the name of the file, like photo.jpg")
-        scheme = urlsplit(text).scheme
+        try:
+            scheme = urlsplit(text).scheme
+        except ValueError:  # `//[x/y.jpg`: an unclosed [ in what would be a host name
+            raise AssetProblem(f"`{target}` is not a usable file path", "write the file name, like photos/maria.jpg") from None
         if scheme and len(scheme) > 1:  # `C:` would be a Windows drive: refused below as absolute
             raise AssetProblem(f"`{target}` is a web address, not a file in the content folder",
                                "download the file into the content folder and use its name")
@@ -75,7 +78,10 @@ class AssetStore:
 
     def _inside(self, base_dirs: list[Path], posix: PurePosixPath) -> bool:
         root = self.content.resolve()
-        return all((base / posix).resolve().is_relative_to(root) for base in base_dirs)
+        try:
+            return all((base / posix).resolve().is_relative_to(root) for base in base_dirs)
+        except (OSError, RuntimeError):  # a symlink loop on the way: nothing to publish there
+            return False
 
     def image(self, path: Path) -> PublishedImage:
         if path in self._failed:
@@ -93,6 +99,9 @@ class AssetStore:
 
     def file(self, path: Path) -> Asset:
         """A non-image file (a video, a PDF) published by content hash."""
+        active = active_file_problem(path.name)
+        if active is not None:
+            raise AssetProblem(*active)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
         stem = "".join(ch if ch.isascii() and (ch.isalnum() or ch == "-") else "-" for ch in path.stem.lower()).strip("-")
         out = f"files/{stem or 'file'}-{digest}{path.suffix.lower()}"

@@ -117,10 +117,16 @@ def _summary(diags: Diagnostics) -> str:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from . import unchanged
+
     started = time.perf_counter()
     diags = Diagnostics(root=Path.cwd())
     console = _console(args)
     options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
+    look = unchanged.reuse(unchanged.BuildInputs(args.content, args.out, args.base_url, args.drafts, args.strict,
+                                                 args.cards))
+    if look.reusable is not None and not args.verbose:  # nothing changed: the last build's output is this one's
+        return _report_unchanged(look.reusable, diags, console, options, started)  # (-v shows every step of a build)
     try:
         result = build(options, diags, console=console)
     except OutputRefused as refused:
@@ -130,12 +136,32 @@ def run_build(args: argparse.Namespace) -> int:
         _print_problems(diags)
         print(f"Build failed: {_summary(diags)}. The previous site was left as it was.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl+C: the staging folder is gone already, the previous site untouched
+        print("Build stopped (Ctrl+C). The previous site was left as it was.", file=sys.stderr)
+        return 130
     _print_problems(diags)
     cards = sum(1 for path in result.files if path.rpartition("/")[2] == "card.jpg" and not path.startswith("media/"))
     console.info(build_summary(locales=result.locales, pages=result.pages, files=len(result.files),
                                seconds=time.perf_counter() - started, errors=len(diags.errors),
                                warnings=len(diags.warnings), cards=cards if options.cards else None,
                                cards_redrawn=result.cards_drawn if options.cards else None))
+    unchanged.record(look, result.theme_dirs, unchanged.Recorded(
+        tuple((d.path, d.line, d.col, d.severity, d.message, d.hint) for d in diags.items),
+        result.locales, result.pages, len(result.files), cards))
+    return 0
+
+
+def _report_unchanged(recorded, diags: Diagnostics, console: Console, options: BuildOptions, started: float) -> int:
+    """The report of a build whose inputs and output are as the last build left them (see handbill.unchanged)."""
+    from .diagnostics import Diagnostic
+
+    diags.extend(Diagnostic(*problem) for problem in recorded.problems)
+    _print_problems(diags)
+    console.phase(f"Nothing changed since the last build of {options.out}")
+    console.info(build_summary(locales=recorded.locales, pages=recorded.pages, files=recorded.files,
+                               seconds=time.perf_counter() - started, errors=len(diags.errors),
+                               warnings=len(diags.warnings), cards=recorded.cards if options.cards else None,
+                               cards_redrawn=0 if options.cards else None))
     return 0
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .text import CONTROL_CHARACTERS
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -36,7 +38,7 @@ class Diagnostic:
         text = f"{where}: {label}{self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
-        return text
+        return CONTROL_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # no terminal escapes from content
 
 
 @dataclass
@@ -50,9 +52,9 @@ class Diagnostics:
     def display_path(self, path: str | Path) -> str:
         p = Path(path)
         if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except (ValueError, OSError):
+            try:  # the file itself may be a link (to outside, or in a loop): show the link, not its target
+                return (p.parent.resolve() / p.name).relative_to(self.root.resolve()).as_posix()
+            except (ValueError, OSError, RuntimeError):
                 pass
         return p.as_posix()
 

@@ -54,7 +54,9 @@ def headers_file(configs: Iterable[dict[str, Any]]) -> str:
 
 
 def site_headers(project, sites) -> str:
-    """``_headers`` for a whole build: the petitions of every campaign in every locale, and site.yaml's."""
+    """``_headers`` for a whole build: the petitions and story forms of every campaign in every locale, and site.yaml's."""
     configs = [project.site.petition] + [petition_config(project.site.petition, entry.meta)
                                          for site in sites.values() for entry in site.campaigns]
+    configs += [entry.meta["stories"]["submit"] for site in sites.values() for entry in site.campaigns
+                if isinstance(entry.meta.get("stories", {}).get("submit"), dict)]  # "Share your story" forms
     return headers_file(configs)

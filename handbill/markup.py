@@ -26,6 +26,7 @@ Decisions:
 """
 from __future__ import annotations
 
+import bisect
 import html as htmllib
 import re
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from handbill.diagnostics import Diagnostics
+from handbill.timebox import TextTooDeep, TextTooSlow, Timebox, explain
 
 WATCH_VIDEO_TEXT = "▶ Watch the video on {host}"  # English for now; to be localised
 DOWNLOAD_VIDEO_TEXT = "Download the video"
@@ -113,6 +115,7 @@ class MarkdownRenderer:
             output_format="html",
         )
         self._md.treeprocessors.register(_VideoLinkProcessor(self._md), "handbill_video_link", 25)
+        self._timebox = Timebox(self._convert, _new_converter)  # pathological text is stopped, not hung on
         self._inline = markdown.Markdown(extensions=["smarty"], output_format="html")
         for name in _BLOCK_PROCESSORS:  # one line is never a heading, list or code block
             self._inline.parser.blockprocessors.deregister(name, strict=False)
@@ -121,10 +124,17 @@ class MarkdownRenderer:
     def render(self, text: str, *, path: str | Path, first_line: int, resolver: Resolver,
                diags: Diagnostics) -> str:
         """A Markdown body as safe HTML; links and images resolved, unsafe content reported."""
-        self._md.reset()
-        html = self._md.convert(text)
+        try:
+            html = self._timebox.convert(text)
+        except (TextTooSlow, TextTooDeep) as problem:
+            diags.error(path, first_line, 0, *explain(problem))
+            return ""
         html = _Rewriter(html, _SourceLines(text, first_line), resolver, path, diags).rewrite()
         return sanitize_html(html)
+
+    def _convert(self, text: str) -> str:
+        self._md.reset()
+        return self._md.convert(text)
 
     def render_inline(self, text: str) -> str:
         """One line of Markdown (emphasis, links, code) for short fields; sanitised, no <p>."""
@@ -133,6 +143,11 @@ class MarkdownRenderer:
         html = html.removeprefix("<p>").removesuffix("</p>")
         html = _Rewriter(html, _SourceLines(text, 1), None, "", None).rewrite()
         return _clean(html, INLINE_TAGS)
+
+
+def _new_converter():
+    """The Markdown conversion, made afresh in timebox's helper process."""
+    return MarkdownRenderer()._convert
 
 
 def sanitize_html(html: str) -> str:
@@ -221,7 +236,7 @@ class _VideoLinkProcessor(Treeprocessor):
 _TARGET_RE = re.compile(
     r"\]\(\s*(?:<([^>\n]*)>|([^\s)]+))"  # [text](target "title") and ![alt](target)
     r"|^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))"  # [id]: target
-    r"|<(?:a|img|video)\b[^>]*?\s(?:href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))",  # raw HTML
+    r"|<(?:a|img|video)\b[^<>]*?\s(?:href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))",  # raw HTML
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -236,13 +251,14 @@ class _SourceLines:
     def __init__(self, text: str, first_line: int) -> None:
         self._text = text
         self._first_line = first_line
+        self._newlines = [match.start() for match in re.finditer("\n", text)]  # so a line is found in log time
         self._targets: dict[str, int] = {}
         for match in _TARGET_RE.finditer(text):
             group = next(i for i, value in enumerate(match.groups(), 1) if value is not None)
             self._targets.setdefault(_target_key(match.group(group)), self._line_at(match.start(group)))
 
     def _line_at(self, offset: int) -> int:
-        return self._first_line + self._text.count("\n", 0, offset)
+        return self._first_line + bisect.bisect_left(self._newlines, offset)
 
     def of_target(self, target: str) -> int:
         """The first line where a link/image target is written (the body's first line if unsure)."""

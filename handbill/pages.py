@@ -11,6 +11,7 @@ from typing import Any, Callable
 import jinja2
 from babel import Locale
 
+from .campaign_extras import plan_campaign_extras, site_build_date
 from .formats import LocaleFormats
 from .localecodes import native_name, og_locale
 from .locales import Entry, LocaleSite, per_locale
@@ -104,6 +105,7 @@ class Planner:
         self.pages: list[PlannedPage] = []
         self.entry_views: dict[tuple[str, str], EntryView] = {}  # (locale, key) -> view
         self.formats = locale_formats(project)
+        self.build_date = site_build_date(sites, views.diags)  # "now" for past and upcoming events
 
     def view(self, entry: Entry, keys: dict[str, Entry]) -> EntryView:
         cache_key = (entry.locale, entry.key)
@@ -140,9 +142,10 @@ class Planner:
                 entry.meta, self.project.site.share, page_url=campaign.url, title=campaign.title,
                 thank_you=settings.get("thank_you", ""), next_story=its_stories[0] if its_stories else None, t=t)}
             common = {"campaign": campaign, "stories": its_stories, "privacy": privacy}
+            extras = plan_campaign_extras(self, entry, campaign, locale, t, common)
             self.pages.append(PlannedPage(("campaign", campaign.campaign), locale, campaign.path, "campaign.html",
                                           campaign.title, campaign.summary, campaign.is_fallback,
-                                          context={**common, **petition, "events": entry.meta.get("events", []),
+                                          context={**common, **petition, **extras.campaign_context,
                                                    "latest": its_stories[:STORIES_ON_CAMPAIGN_PAGE]}))
             self.pages.append(PlannedPage(("thanks", campaign.campaign), locale, r.thanks(locale, campaign.campaign),
                                           "thanks.html", t("thanks_heading"), campaign.summary, campaign.is_fallback,
@@ -155,6 +158,7 @@ class Planner:
                 self.pages.append(PlannedPage(("entry", story.key), locale, story.path, "story.html", story.title,
                                               story.summary, story.is_fallback, lastmod=story.date,
                                               context={"story": story, "campaign": campaign, "more": others[:3]}))
+            self.pages.extend(extras.pages)
         for page in pages:
             self.pages.append(PlannedPage(("entry", page.key), locale, page.path, "page.html", page.title,
                                           page.summary, page.is_fallback, context={"entry": page}))

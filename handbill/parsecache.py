@@ -18,7 +18,11 @@ clean build.
 - **Compiled templates**: one Jinja environment per set of template files, keyed by
   a hash of every template.
 
-Nothing here is global: the cache is an argument, and it lives in memory only.
+Nothing here is global: the cache is an argument. It lives in memory; with a
+:class:`~handbill.diskcache.DiskCache` attached (:meth:`ParseCache.use_disk`, which
+every build does), rendered Markdown and published photos missing from memory are
+looked up on disk, and new ones are stored there, so the next *process* starts warm.
+A stored body is checked against the resolver exactly like a remembered one.
 """
 from __future__ import annotations
 
@@ -30,7 +34,8 @@ from typing import Any, Callable, TypeVar
 import jinja2
 
 from .assets import AssetStore
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostics
+from .diskcache import MAX_VARIANTS, DiskCache, Rendered
 from .images import PublishedImage
 from .markup import MarkdownRenderer, Reference, Resolver
 from .theme import Theme
@@ -54,6 +59,9 @@ class CacheStats:
     photos: int = 0  # photos decoded and encoded
     photo_hits: int = 0
     templates_compiled: bool = False
+    render_disk_hits: int = 0  # Markdown bodies taken from .handbill-cache (not in memory yet)
+    photo_disk_hits: int = 0
+    prerendered: int = 0  # bodies rendered ahead in worker processes (see handbill.parallel)
 
 
 @dataclass
@@ -69,10 +77,16 @@ class ParseCache:
         self.generation = 0
         self.stats = CacheStats()
         self._parses: dict[tuple[str, str, bytes], _Entry] = {}
-        self._markdown: dict[tuple[str, int, str], _Entry] = {}
+        self._markdown: dict[tuple[str, int, str], _Entry] = {}  # value: list of Rendered, newest first
         self._photos: dict[tuple[str, bytes], _Entry] = {}
         self._environment: tuple[tuple, jinja2.Environment] | None = None
         self._renderer: MarkdownRenderer | None = None
+        self.disk: DiskCache | None = None
+        self._digests: dict[Path, bytes] = {}  # photo path -> SHA-256, for the current build only
+
+    def use_disk(self, disk: DiskCache | None) -> None:
+        """Also keep results in (and take them from) ``disk``; None: memory only."""
+        self.disk = disk
 
     # --- the life of one build --------------------------------------------------------------
 
@@ -80,6 +94,7 @@ class ParseCache:
         """Begin a build: reset the counters and mark what the build uses."""
         self.generation += 1
         self.stats = CacheStats()
+        self._digests = {}
 
     def forget_unused(self) -> None:
         """Drop what the last build did not use (old versions of edited files), so memory stays flat.
@@ -128,7 +143,68 @@ class ParseCache:
             self._renderer = MarkdownRenderer()
         return CachedMarkdown(self._renderer, self)
 
+    def knows_markdown(self, text: str, path: str | Path, first_line: int) -> bool:
+        """True when a rendering of this body is remembered or stored (it may still not fit this build)."""
+        if (str(path), first_line, text) in self._markdown:
+            return True
+        return self.disk is not None and self.disk.has_markdown(DiskCache.markdown_key(text, path, first_line))
+
+    def remember_markdown(self, key: tuple[str, int, str], rendered: Rendered) -> None:
+        """Take a rendering made elsewhere (a worker process) into memory; the next lookup checks it."""
+        entry = self._markdown.setdefault(key, _Entry([], self.generation))
+        _add_variant(entry.value, rendered)
+
+    def find_markdown(self, text: str, path: str | Path, first_line: int, resolver: Resolver,
+                      diags: Diagnostics, *, count: bool = True) -> Rendered | None:
+        """A remembered or stored rendering of this body that gets the same answers from ``resolver``, or None.
+
+        Asking the resolver also publishes the photos and reports its own errors (to its own
+        diagnostics), exactly as rendering would.
+        """
+        key = (str(path), first_line, text)
+        entry = self._markdown.get(key)
+        if entry is not None:
+            entry.used = self.generation
+            for rendered in entry.value:
+                if _same_answers(resolver, rendered.calls):
+                    self.stats.render_hits += count
+                    return rendered
+        if self.disk is not None:
+            tried = [r.calls for r in entry.value] if entry is not None else []
+            for stored in self.disk.markdown_variants(DiskCache.markdown_key(text, path, first_line), path, diags):
+                if stored.calls not in tried and _same_answers(resolver, stored.calls):
+                    entry = self._markdown.setdefault(key, _Entry([], self.generation))
+                    _add_variant(entry.value, stored)
+                    self.stats.render_disk_hits += 1
+                    return stored
+        return None
+
+    def learnt(self) -> tuple[list[tuple[Any, Rendered]], list[tuple[Any, PublishedImage]]]:
+        """Every rendering and published photo in memory (what a worker process sends back)."""
+        return ([(key, rendered) for key, entry in self._markdown.items() for rendered in entry.value],
+                [(key, entry.value) for key, entry in self._photos.items()])
+
     # --- photos ------------------------------------------------------------------------------
+
+    def photo_digest(self, path: Path) -> bytes:
+        """SHA-256 of a photo's bytes, read once per build."""
+        if path not in self._digests:
+            self._digests[path] = _digest(path.read_bytes())
+        return self._digests[path]
+
+    def knows_photo(self, path: Path) -> bool:
+        """True when the published copies of this photo (as it is now) are remembered or stored."""
+        try:
+            digest = self.photo_digest(path)
+        except OSError:
+            return True  # nothing to publish ahead: the build reports the problem
+        if (str(path), digest) in self._photos:
+            return True
+        return self.disk is not None and self.disk.has_photo(DiskCache.photo_key(path, digest))
+
+    def remember_photo(self, path: Path, digest: bytes, image: PublishedImage) -> None:
+        if (str(path), digest) not in self._photos:
+            self._photos[(str(path), digest)] = _Entry(image, self.generation)
 
     def asset_store(self, content: Path) -> AssetStore:
         """A fresh asset store for one build, whose photos come from this cache when unchanged."""
@@ -174,6 +250,16 @@ class _RecordingResolver:
         return self._ask("file_link", ref)
 
 
+def _add_variant(variants: list[Rendered], rendered: Rendered) -> None:
+    """Put ``rendered`` first among the renderings of one body (one per set of answers; at most MAX_VARIANTS)."""
+    variants[:] = [rendered, *(r for r in variants if r.calls != rendered.calls)][:MAX_VARIANTS]
+
+
+def _same_answers(resolver: Resolver, calls: tuple[tuple[str, Reference, Any], ...]) -> bool:
+    """True when ``resolver`` answers every recorded question as recorded (asked in order, up to the first difference)."""
+    return all(getattr(resolver, method)(ref) == answer for method, ref, answer in calls)
+
+
 class CachedMarkdown:
     """MarkdownRenderer's interface, remembering rendered bodies (see the module docstring)."""
 
@@ -183,24 +269,22 @@ class CachedMarkdown:
 
     def render(self, text: str, *, path: str | Path, first_line: int, resolver: Resolver,
                diags: Diagnostics) -> str:
-        key = (str(path), first_line, text)
-        table, stats = self._cache._markdown, self._cache.stats
-        entry = table.get(key)
-        if entry is not None:
-            html, calls, problems = entry.value
-            # Ask the resolver again (it also publishes the photos and reports its own errors).
-            if all(getattr(resolver, method)(ref) == answer for method, ref, answer in calls):
-                entry.used = self._cache.generation
-                stats.render_hits += 1
-                diags.extend(problems)
-                return html
+        cache = self._cache
+        found = cache.find_markdown(text, path, first_line, resolver, diags)
+        if found is not None:
+            diags.extend(found.problems)
+            return found.html
         recorder = _RecordingResolver(resolver)
-        found = Diagnostics(root=diags.root)
-        html = self._renderer.render(text, path=path, first_line=first_line, resolver=recorder, diags=found)
-        problems: tuple[Diagnostic, ...] = tuple(found.items)
-        table[key] = _Entry((html, tuple(recorder.calls), problems), self._cache.generation)
-        stats.rendered += 1
-        diags.extend(problems)
+        problems = Diagnostics(root=diags.root)
+        html = self._renderer.render(text, path=path, first_line=first_line, resolver=recorder, diags=problems)
+        rendered = Rendered(html, tuple(recorder.calls), tuple(problems.items))
+        entry = cache._markdown.setdefault((str(path), first_line, text), _Entry([], cache.generation))
+        entry.used = cache.generation
+        _add_variant(entry.value, rendered)
+        cache.stats.rendered += 1
+        if cache.disk is not None:
+            cache.disk.put_markdown(DiskCache.markdown_key(text, path, first_line), path, rendered, problems)
+        diags.extend(rendered.problems)
         return html
 
     def render_inline(self, text: str) -> str:
@@ -217,14 +301,20 @@ class CachedAssetStore(AssetStore):
         if self.cache is None or path in self.images:
             return super().image(path)
         try:
-            key = (str(path), _digest(path.read_bytes()))
+            key = (str(path), self.cache.photo_digest(path))
         except OSError:
             return super().image(path)  # reports the problem its own way
-        table = self.cache._photos
+        table, disk = self.cache._photos, self.cache.disk
         entry = table.get(key)
+        if entry is None and disk is not None:
+            stored = disk.photo(DiskCache.photo_key(path, key[1]))
+            if stored is not None:
+                entry = table[key] = _Entry(stored, self.cache.generation)
+                self.cache.stats.photo_disk_hits += 1
+        elif entry is not None:
+            self.cache.stats.photo_hits += 1
         if entry is not None:
             self.images[path] = entry.value
-            self.cache.stats.photo_hits += 1
         published = super().image(path)
         if entry is None:
             self.cache.stats.photos += 1
@@ -234,6 +324,8 @@ class CachedAssetStore(AssetStore):
                 unchanged = False
             if unchanged:  # not edited while it was being published: safe to remember
                 entry = table[key] = _Entry(published, self.cache.generation)
+                if disk is not None:
+                    disk.put_photo(DiskCache.photo_key(path, key[1]), published)
         if entry is not None:
             entry.used = self.cache.generation
         return published

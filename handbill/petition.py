@@ -199,7 +199,7 @@ def build_form(settings: PetitionSettings, *, campaign: str, locale_code: str, l
 
 
 def _hidden_fields(config: dict[str, Any], provider: Provider, *, campaign: str, locale_code: str, thanks_url: str,
-                   posted: Callable[[str], str]) -> tuple[HiddenField, ...]:
+                   posted: Callable[[str], str], form_name: str = "") -> tuple[HiddenField, ...]:
     values = {"campaign": campaign, "locale": locale_code, "source": ""}
     if provider.thank_you_field == "thank_you_url":
         values["thank_you_url"] = thanks_url
@@ -210,5 +210,5 @@ def _hidden_fields(config: dict[str, Any], provider: Provider, *, campaign: str,
     if provider.thank_you_field and provider.thank_you_field != "thank_you_url":
         hidden.append(HiddenField("thank_you_url", provider.thank_you_field, thanks_url))
     if provider.name == "netlify":
-        hidden.insert(0, HiddenField("form-name", "form-name", f"petition-{campaign}"))
+        hidden.insert(0, HiddenField("form-name", "form-name", form_name or f"petition-{campaign}"))
     return tuple(hidden)

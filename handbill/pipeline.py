@@ -6,16 +6,20 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Mapping
 
 import jinja2
 
+from .campaign_extras import extra_files
 from .cards import card_cache, draw_cards, plan_cards
 from .console import Console, plural
 from .diagnostics import BuildFailed, Diagnostics
+from .diskcache import DiskCache
 from .feeds import FeedItem, SitemapUrl, atom_feed, robots, sitemap
 from .headers import site_headers
 from .locales import localize
 from .pages import PageRenderer, PlannedPage, Planner, campaign_css
+from .parallel import render_ahead, render_pages
 from .parsecache import ParseCache
 from .project import Project, load_project
 from .routes import Routes, output_file
@@ -37,26 +41,36 @@ class BuildOptions:
     strict: bool = False
     cards: bool = True
     card_workers: int = 0  # processes drawing share cards: 0 = one per core, 1 = draw in this process
+    workers: int = 0  # processes rendering Markdown and photos missing from the cache: 0 = one per core, 1 = none
+    disk_cache: bool = True  # keep rendered Markdown and photos in .handbill-cache/ beside the content folder
 
 
 @dataclass
 class BuildResult:
     diagnostics: Diagnostics
-    files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes
+    files: Mapping[str, bytes] = field(default_factory=dict)  # output path -> bytes (a dict while rendering)
     pages: int = 0
     locales: int = 0
     base_url: str = ""  # the base_url the pages were rendered for
     cards_drawn: int = 0  # share cards drawn by this build (the others came from the cache)
+    theme_dirs: tuple[Path, ...] = ()  # the theme folders the build read (inputs besides the content folder)
+    streamed: list[str] = field(default_factory=list)  # pages handed to render_site's sink, not kept in files
 
 
 def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache | None = None,
-                console: Console | None = None) -> BuildResult:
+                console: Console | None = None, sink: Callable[[str, bytes], None] | None = None) -> BuildResult:
     """Read, check and render everything into memory. Touches no output folder.
 
     ``cache`` carries parses from earlier builds (``serve``); without it everything is
-    read afresh. ``console`` is told about each phase.
+    read afresh, and only rendered Markdown and photos come from ``.handbill-cache/``
+    (``options.disk_cache``). ``console`` is told about each phase. With ``sink``, each
+    HTML page is handed to ``sink(path, bytes)`` as soon as it is rendered instead of
+    being kept in ``result.files`` (``build`` streams pages into its staging folder, so
+    memory does not grow with the size of the site).
     """
     cache = cache or ParseCache()
+    if options.disk_cache and cache.disk is None:
+        cache.use_disk(DiskCache.beside(options.content))
     console = console or Console.silent()
     project = load_project(options.content, diags, base_url=options.base_url, cache=cache)
     console.phase(f"Read {plural(sum(map(len, project.sources.values())), 'content file')}")
@@ -68,13 +82,16 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     assets = cache.asset_store(options.content)
     views = ViewBuilder(routes, assets, project.inventory.locale_dirs, project.site.default_locale, diags,
                         markdown=cache.markdown)
+    if render_ahead(sites, views, cache, options.workers):  # a cold cache: Markdown and photos on every core
+        console.phase(f"Rendered {plural(cache.stats.prerendered, 'text')} and their photos in worker processes")
     pages = Planner(project, sites, routes, catalog, views).plan()
     console.phase(f"Planned {plural(len(pages), 'page')} in {plural(len(sites), 'locale')} "
                   f"({plural(len(assets.images), 'photo')})")
     cards = plan_cards(pages, project, theme.dirs, routes, assets, catalog.translator, diags) if options.cards else {}
     add_share(pages, cards, project, routes, catalog.translator)
-    result = BuildResult(diags, pages=len(pages), locales=len(sites), base_url=routes.base_url)
-    files = result.files
+    result = BuildResult(diags, pages=len(pages), locales=len(sites), base_url=routes.base_url, theme_dirs=theme.dirs)
+    files: dict[str, bytes] = {}
+    result.files = files
     _add_static(files, theme, project, sites)
     static_hashes = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in files.items()}
 
@@ -85,14 +102,26 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     if diags.errors:  # rendering on top of broken input only adds noise
         return result
     renderer = PageRenderer(cache.environment(theme), project, routes, catalog, pages, sites, asset_href)
-    for page in console.progress("Rendering pages", pages):
+
+    def emit(index: int, data: bytes) -> None:
+        path = output_file(pages[index].path)
+        if sink is None:
+            _put(files, path, data)
+        else:
+            sink(path, data)  # the writer refuses a path written twice
+            result.streamed.append(path)
+
+    done = render_pages(renderer.render, pages, diags, emit, options.workers, console.progress)  # on every core
+    for index in console.progress("Rendering pages", range(done, len(pages))):  # the rest in this process
         try:
-            html = renderer.render(page)
+            html = renderer.render(pages[index])
         except jinja2.TemplateError as exc:
-            _report_template_error(exc, page, diags)
+            _report_template_error(exc, pages[index], diags)
             return result
-        _put(files, output_file(page.path), html.encode("utf-8"))
+        emit(index, html.encode("utf-8"))
     _add_feeds(files, project, routes, catalog, planner_views=views, pages=pages)
+    for path, data in extra_files(pages):  # .ics calendars and QR codes of the campaigns
+        _put(files, path, data)
     _put(files, "sitemap.xml", sitemap(_sitemap_urls(pages, renderer, routes)).encode())
     _put(files, "robots.txt", robots(routes.absolute("sitemap.xml")).encode())
     _put(files, "_headers", site_headers(project, sites).encode())
@@ -107,7 +136,7 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
         files.setdefault(out_path, source.read_bytes())
     for rel, path in sorted(project.inventory.media.items()):
         files.setdefault(f"media/{rel}", path.read_bytes())
-    console.phase(f"Rendered {plural(len(pages), 'page')} ({plural(len(files), 'file')} in all)")
+    console.phase(f"Rendered {plural(len(pages), 'page')} ({plural(len(files) + len(result.streamed), 'file')} in all)")
     return result
 
 
@@ -162,20 +191,23 @@ def _sitemap_urls(pages: list[PlannedPage], renderer: PageRenderer, routes: Rout
 def build(options: BuildOptions, diags: Diagnostics | None = None, *, console: Console | None = None) -> BuildResult:
     """Build the site into ``options.out``; raises BuildFailed with every problem found.
 
-    The output folder is checked before anything is read, the site is rendered in
-    memory, and only a complete build is swapped in, so a failure leaves the previous
-    site exactly as it was.
+    The output folder is checked before anything is read, the site is rendered into a
+    staging folder beside it, and only a complete build is swapped in, so a failure
+    leaves the previous site exactly as it was. ``result.files`` maps every file written
+    to its bytes, read from the new site when asked.
     """
     diags = diags or Diagnostics(root=Path.cwd())
     check_output_dir(options.out, content=options.content, protected=_protected(options.content))
     console = console or Console.silent()
-    result = render_site(options, diags, console=console)
-    if diags.has_errors(options.strict):
-        raise BuildFailed(diags)
-    with StagedOutput(options.out) as stage:
+    with StagedOutput(options.out) as stage:  # pages go to the staging folder as they are rendered
+        result = render_site(options, diags, console=console, sink=stage.write_bytes)
+        if diags.has_errors(options.strict):
+            raise BuildFailed(diags)  # the staging folder is thrown away; the previous site stays
         for path in sorted(result.files):
             stage.write_bytes(path, result.files[path])
         stage.commit()
+    result.files = stage.written()  # every file of the new site, read from it when asked
+    result.streamed = []
     console.phase(f"Wrote {plural(len(result.files), 'file')} to {options.out}")
     return result
 

@@ -70,6 +70,12 @@ def canonical_locale(name: str) -> str | None:
 
 
 def _read_yaml_file(path: Path, diags: Diagnostics, cache: ParseCache | None = None):
+    size = path.stat().st_size if path.is_file() else 0  # a missing file is reported by the reading below
+    if size > MAX_SOURCE_BYTES:  # a campaign body is Markdown too: the same cap as a story
+        diags.error(path, 0, 0, f"this file is {size // 1024} KB, more than the "
+                    f"{MAX_SOURCE_BYTES // 1024} KB a settings file may have",
+                    "check that nothing was pasted twice; long texts belong in stories")
+        return None
     if cache is not None:  # serve: a file whose bytes did not change is not parsed again
         return cache.parse_file(path, diags, "yaml", lambda text, found: parse_yaml(text, path, found))
     text = read_text(path, diags)

@@ -56,6 +56,31 @@ class Routes:
     def not_found(self, locale: str) -> str:
         return f"{self.prefix(locale)}404.html"
 
+    # --- events, story submissions and the offline kit of a campaign ------------------
+    def events(self, locale: str, campaign: str) -> str:
+        return f"{self.campaign(locale, campaign)}events/"
+
+    def event_calendar(self, locale: str, campaign: str, event: str) -> str:
+        """One event's .ics file, beside the events page (``event`` starts with its date)."""
+        return f"{self.events(locale, campaign)}{event}.ics"
+
+    def campaign_calendar(self, locale: str, campaign: str) -> str:
+        """Every event of a campaign in one .ics file, named after the campaign."""
+        return f"{self.events(locale, campaign)}{campaign}.ics"
+
+    def story_form(self, locale: str, campaign: str) -> str:
+        return f"{self.campaign(locale, campaign)}share-your-story/"
+
+    def story_thanks(self, locale: str, campaign: str) -> str:
+        return f"{self.story_form(locale, campaign)}thanks/"
+
+    def print_sheet(self, locale: str, campaign: str) -> str:
+        return f"{self.campaign(locale, campaign)}print/"
+
+    def campaign_qr(self, locale: str, campaign: str, kind: str) -> str:
+        """The campaign's QR code (``kind``: svg or png), beside the printable sheet."""
+        return f"{self.print_sheet(locale, campaign)}{campaign}-qr.{kind}"
+
     def entry(self, locale: str, kind: str, campaign: str, slug: str) -> str:
         """The path of a story, page or campaign by kind."""
         if kind == "story":

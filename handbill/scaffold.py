@@ -255,11 +255,19 @@ body: |
 # events:
 #   - title: Rally at the town hall
 #     date: 2027-03-06T11:00
+#     end: 2027-03-06T13:00       # optional; a date alone is an all-day event
 #     city: Columbus
 #     country: US                 # two-letter country code
 #     location: Town hall steps, 90 W Broad St
 #     timezone: America/New_York
 #     url: https://example.org/events/rally
+
+# A "Share your story" page (/{slug}/share-your-story/), sent like the petition.
+# stories:
+#   submit:
+#     endpoint: https://forms.example.org/stories   # or provider: netlify
+#     fields: [name, email, place, story]
+#     intro: Has this touched your life? Tell us what happened.
 
 # What a supporter's share says, and which share buttons to show.
 # share:

@@ -85,9 +85,26 @@ EVENT = Field("map", keys={
     "date": Field("datetime", required=True, example="2026-12-05T14:00"),
     "city": TEXT,
     "country": S,
-    "location": TEXT,
-    "timezone": S,
+    "location": TEXT,  # an address (linked to OpenStreetMap), or coordinates "59.3293, 18.0686"
+    "timezone": Field("str", example="America/New_York"),  # IANA name; the date and end are local times there
+    "end": Field("datetime", example="2026-12-05T16:00"),  # optional; a date alone: the last day of an all-day event
     "url": Field("url"),
+})
+
+STORY_FIELDS = ("name", "email", "phone", "place", "story")
+
+# stories.submit in campaign.yaml: a "Share your story" form, on the petition's machinery (see handbill/submissions.py)
+STORY_SUBMIT = Field("map", keys={
+    "provider": Field("choice", choices=("generic", "formspree", "netlify")),
+    "endpoint": Field("url", example="https://forms.example.org/stories"),
+    "encoding": Field("choice", choices=("form", "json")),
+    "fields": Field("list", item=Field("choice", choices=STORY_FIELDS)),
+    "required": Field("list", item=Field("choice", choices=STORY_FIELDS)),
+    "field_names": Field("dict", item=Field("str")),
+    "hidden": Field("dict", item=Field("str")),
+    "intro": TEXT,  # above the form; the theme's words when not given
+    "privacy": TEXT,  # what happens to the text; the theme's note when not given
+    "thank_you": TEXT,
 })
 
 SITE = Field("map", keys={
@@ -118,6 +135,7 @@ CAMPAIGN = Field("map", keys={
     "petition": PETITION,
     "donate_url": Field("url"),
     "events": Field("list", item=EVENT),
+    "stories": Field("map", keys={"submit": STORY_SUBMIT}),
     "share": SHARE,
     "order": Field("int", example="1"),
     "draft": Field("bool"),
@@ -246,8 +264,12 @@ def _parse_date(text: str, key: str, spec: Field) -> dt.date:
 
 
 def _check_url(text: str, key: str, spec: Field) -> str:
-    parts = urlsplit(text)
     example = spec.example or "https://example.org/"
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed [ in the host part
+        raise _Invalid(f"{key} is not a web address: {text!r}",
+                       f"copy the address again from your browser's address bar, like {example}") from None
     if parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1"):
         pass
     elif parts.scheme != "https" or not parts.netloc:

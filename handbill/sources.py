@@ -23,6 +23,9 @@ RESERVED = {"media", "img", "pages", "stories", "feed", "sitemap", "robots", "40
             "static", "theme", "assets", "files"} | WINDOWS_DEVICES
 
 STORY_SUFFIX = ".md"
+# Files a browser runs when opened from the site (script in an SVG or a web page): never published from content.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".svg", ".svgz", ".xml", ".xsl",
+                   ".xslt", ".js", ".mjs", ".swf")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,16 @@ def is_junk(name: str) -> bool:
     low = name.lower()
     return name.startswith(".") or low in JUNK_NAMES or low.endswith(JUNK_SUFFIXES) or name.startswith("~$") \
         or (name.startswith("#") and name.endswith("#"))
+
+
+def active_file_problem(name: str) -> tuple[str, str] | None:
+    """(message, hint) when a file of this name could run script on the site if someone opened it, else None."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in ACTIVE_SUFFIXES:
+        return None
+    return (f"`{name}` is not published: a {suffix} file opened from your site could run a script there",
+            "for a picture, export it as PNG or JPEG; a file you trust (like the site's logo) belongs in the "
+            "theme's static/ folder")
 
 
 def suggest_slug(name: str) -> str:
@@ -136,9 +149,19 @@ def scan(root: Path, locale_names: set[str], diags: Diagnostics) -> Inventory:
     for entry in sorted(root.iterdir()) if root.is_dir() else []:
         if is_junk(entry.name) or not entry.is_dir():
             continue
+        if entry.is_symlink():  # like any folder link: what it points to may be anywhere
+            diags.warning(entry, 0, 0, "this folder is a link (symlink); handbill does not follow folder links",
+                          "move the real folder here instead of linking to it")
+            continue
         if entry.name == "media":
+            seen: dict[str, str] = {}
             for path in _walk(entry, root, diags):
-                inv.media[path.relative_to(entry).as_posix()] = path
+                rel = path.relative_to(entry).as_posix()
+                active = active_file_problem(path.name)
+                if active is not None:
+                    diags.error(path, 0, 0, *active)
+                elif not _clashes(rel, path, seen, diags) and not _windows_device(rel.split("/"), path, diags):
+                    inv.media[rel] = path
         elif entry.name in locale_names:
             inv.locale_dirs[entry.name] = entry
             inv.files[entry.name] = _scan_locale(entry, root, diags)
@@ -153,13 +176,11 @@ def _scan_locale(folder: Path, root: Path, diags: Diagnostics) -> dict[str, Cont
     locale = folder.name
     for path in _walk(folder, root, diags):
         rel = path.relative_to(folder).as_posix()
-        folded = unicodedata.normalize("NFC", rel).casefold()
-        if folded in seen_folded:
-            diags.error(path, 0, 0, f"this name differs from `{seen_folded[folded]}` only by capital letters or accents",
-                        "two such files would become the same page on Windows and macOS: rename or remove one")
+        if _clashes(rel, path, seen_folded, diags):
             continue
-        seen_folded[folded] = rel
         kind, campaign, slug = classify(rel)
+        if kind == "asset" and _windows_device(rel.split("/")[1 if campaign else 0:], path, diags):
+            continue  # a campaign, story or page name is checked with the other slug rules
         if kind == "other":
             if rel.endswith(STORY_SUFFIX):
                 diags.warning(path, 0, 0, "this Markdown file is not published",
@@ -167,3 +188,27 @@ def _scan_locale(folder: Path, root: Path, diags: Diagnostics) -> dict[str, Cont
             continue
         files[rel] = ContentFile(path, locale, rel, kind, campaign, slug)
     return files
+
+
+def _clashes(rel: str, path: Path, seen: dict[str, str], diags: Diagnostics) -> bool:
+    """Report a name that is another's but for letter case or Unicode form (the same file on Windows and macOS)."""
+    folded = unicodedata.normalize("NFC", rel).casefold()
+    other = seen.setdefault(folded, rel)
+    if other == rel:
+        return False
+    if unicodedata.normalize("NFC", rel) == unicodedata.normalize("NFC", other):
+        why = f"this is the name `{other}` again, with its accents encoded another way (as macOS stores them)"
+    else:
+        why = f"this name differs from `{other}` only by capital letters or accents"
+    diags.error(path, 0, 0, why, "on Windows and macOS the two would be one file: rename or remove one")
+    return True
+
+
+def _windows_device(parts: list[str], path: Path, diags: Diagnostics) -> bool:
+    """Report a file or folder named like a Windows device (`con`, `nul.txt`, `COM1.jpg`): it cannot exist there."""
+    device = next((part for part in parts if part.split(".")[0].lower() in WINDOWS_DEVICES), None)
+    if device is not None:
+        stem, dot, suffix = device.partition(".")
+        diags.error(path, 0, 0, f"the name `{device}` is reserved by Windows, so this file cannot be used there",
+                    f"rename it, for example to `{stem}-1{dot}{suffix}`")
+    return device is not None

@@ -7,6 +7,7 @@ for the locale with Babel. Templates only lay these values out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,9 @@ class EntryView:
         return text_direction(self.lang_of(key))
 
 
+@functools.lru_cache(maxsize=256)
 def text_direction(locale: str) -> str:
+    """``rtl`` or ``ltr`` (remembered: templates ask for every field of every page, and Babel is slow to answer)."""
     return _direction(locale)
 
 
@@ -175,18 +178,34 @@ class ViewBuilder:
         return Photo(self.routes.href(published.path), published.width, published.height, alt,
                      published.srcset(self.routes.href), path)
 
+    def markdown_body(self, entry: Entry) -> tuple[str, Path, int]:
+        """The Markdown an entry's view renders: (text, the file that wrote it, the line it starts on)."""
+        if entry.kind == "campaign":
+            body_source = self._field_source(entry, "body")
+            line = body_source.data.where("body")[0] + ("body" in body_source.data.blocks)
+            return entry.meta.get("body", ""), body_source.file.path, line
+        return strip_controls(entry.source.body), entry.source.file.path, entry.source.body_line
+
+    def photo_file(self, entry: Entry) -> Path | None:
+        """The photo file an entry's view publishes, when it names one that exists (for work done ahead)."""
+        image = entry.meta.get("image")
+        if not image or not isinstance(image, str):
+            return None
+        source = self._field_source(entry, "image")
+        resolver = EntryResolver(entry, source.file.path, {}, self.routes, self.assets, self.locale_dirs,
+                                 self.default_locale, self.diags)
+        try:
+            return self.assets.find(image, resolver.base_dirs())
+        except AssetProblem:
+            return None
+
     def build(self, entry: Entry, keys: dict[str, Entry], formats: LocaleFormats | None = None) -> EntryView:
         meta = entry.meta
         path = self.routes.entry(entry.locale, entry.kind, entry.campaign, entry.slug)
-        body_source = self._field_source(entry, "body") if entry.kind == "campaign" else entry.source
-        resolver = EntryResolver(entry, body_source.file.path, keys, self.routes, self.assets,
+        body, body_path, line = self.markdown_body(entry)
+        resolver = EntryResolver(entry, body_path, keys, self.routes, self.assets,
                                  self.locale_dirs, self.default_locale, self.diags)
-        if entry.kind == "campaign":
-            body = meta.get("body", "")
-            line = body_source.data.where("body")[0] + ("body" in body_source.data.blocks)
-        else:
-            body, line = strip_controls(entry.source.body), entry.source.body_line
-        body_html = self.markdown.render(body, path=body_source.file.path, first_line=line,
+        body_html = self.markdown.render(body, path=body_path, first_line=line,
                                          resolver=resolver, diags=self.diags) if body.strip() else ""
         date = meta.get("date") if isinstance(meta.get("date"), dt.date) else None
         formats = formats or LocaleFormats(entry.locale)

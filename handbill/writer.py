@@ -4,6 +4,12 @@ A build writes into a staging folder beside the output and swaps it in with two
 renames on :meth:`StagedOutput.commit`, so the new site appears all at once and a
 failed, interrupted or killed build leaves the previous output as it was. handbill
 only ever replaces a folder that is empty or carries its :data:`MARKER` file.
+
+A large file (a photo, a share card) whose bytes are the same as in the previous
+output is not written again: the staging folder gets a hard link to the previous file
+(same bytes, same inode), which costs the disk no data. The previous output is only
+read, never changed, so the guarantees above still hold. Small files are simply
+written: on ext4 that is as cheap as comparing them.
 """
 from __future__ import annotations
 
@@ -15,13 +21,15 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import BinaryIO, Iterator, Mapping, Sequence
 
 MARKER = ".handbill-site"
 MARKER_TEXT = "This folder was made by handbill. It is safe to delete: a build makes it again.\n"
 FILE_MODE = 0o644  # fixed, whatever the umask, so the output is reproducible
 DIR_MODE = 0o755
+LINK_FROM = 32 * 1024  # bytes: an unchanged file this large is hard-linked from the previous output
 _WRITE_ERRORS = [  # (errno codes, what went wrong, what to do) for OSErrors while writing the output
     ((errno.ENOSPC, errno.EDQUOT), "the disk is full", "free some disk space, then build again"),
     ((errno.EROFS, errno.EACCES, errno.EPERM), "the folder cannot be written to ({})",
@@ -204,8 +212,40 @@ class StagedOutput:
             os.chmod(target, FILE_MODE)
 
     def write_bytes(self, relpath: str, data: bytes) -> None:
-        """Write `data` to `relpath` in the new site."""
+        """Write `data` to `relpath` in the new site (a hard link to the previous output's file when it has these bytes)."""
+        previous = self._unchanged(relpath, data)
+        if previous is not None:
+            with self._output_errors():
+                target = self._target(relpath)
+                try:
+                    os.link(previous, target, follow_symlinks=False)
+                    return
+                except OSError:  # another file system, too many links, links not allowed: write it
+                    pass
+                with open(target, "xb") as f:
+                    f.write(data)
+                os.chmod(target, FILE_MODE)
+            return
         self._write(relpath, io.BytesIO(data))
+
+    def _unchanged(self, relpath: str, data: bytes) -> Path | None:
+        """The previous output's file at `relpath` when it is a plain file of ours holding exactly `data`."""
+        if len(data) < LINK_FROM:
+            return None
+        parts = _parts(relpath)
+        previous = self.out.joinpath(*parts)
+        try:
+            info = os.lstat(previous)
+            if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or stat.S_IMODE(info.st_mode) != FILE_MODE \
+                    or info.st_uid != os.geteuid():
+                return None
+            if os.path.realpath(previous.parent) != str(previous.parent):
+                return None  # a folder of the previous output was replaced by a link to somewhere else
+            with open(previous, "rb") as f:
+                same = f.read(len(data) + 1) == data
+        except (OSError, ValueError):
+            return None
+        return previous if same else None
 
     def write_text(self, relpath: str, text: str) -> None:
         """Write `text` as UTF-8 to `relpath` in the new site."""
@@ -215,6 +255,10 @@ class StagedOutput:
         """Copy the file `src` to `relpath`; a problem reading `src` is raised as it is."""
         with open(src, "rb") as source:
             self._write(relpath, source)
+
+    def written(self) -> WrittenFiles:
+        """Every file written, as {relpath: bytes}: read from the output folder (after commit) when asked."""
+        return WrittenFiles(self.out if self._committed else self.staging, sorted("/".join(p) for p in self._files))
 
     def exists(self, relpath: str) -> bool:
         """True when `relpath` was already written (or made as a folder) in this build."""
@@ -246,3 +290,25 @@ class StagedOutput:
                 raise
         self._committed = True
         shutil.rmtree(self._old, ignore_errors=True)  # what is left is removed by the next build
+
+
+class WrittenFiles(Mapping[str, bytes]):
+    """The files of a build, read from the folder they were written to when asked (never kept in memory)."""
+
+    def __init__(self, root: Path, relpaths: Sequence[str]) -> None:
+        self._root = root
+        self._relpaths = {relpath: None for relpath in relpaths}
+
+    def __getitem__(self, relpath: str) -> bytes:
+        if relpath not in self._relpaths:
+            raise KeyError(relpath)
+        return self._root.joinpath(*_parts(relpath)).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._relpaths)
+
+    def __len__(self) -> int:
+        return len(self._relpaths)
+
+    def __contains__(self, relpath: object) -> bool:
+        return relpath in self._relpaths

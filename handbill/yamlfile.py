@@ -182,6 +182,12 @@ class _Parser:
         failure: yaml.MarkedYAMLError | None = None
         root: Node | None = None
         stopped_at: int | None = None  # text index where reading stopped early
+        for match in re.finditer("[\x85\u2028\u2029]", self.text):  # pasted from a word processor or a PDF
+            self.error(match.start(), f"this line contains an invisible line break (U+{ord(match.group()):04X}), "
+                       "which YAML reads as the end of the line",
+                       "delete it (it comes with text copied out of other programs) and type a space if one is needed")
+        if self.failed:
+            return None
         try:
             root, stopped_at = self.build()
         except yaml.reader.ReaderError as exc:  # raised before any event
@@ -325,6 +331,11 @@ class _Parser:
             at = self.text.rfind("\\", opened, at + 1)  # libyaml marks the backslash, PyYAML the letter
             return at, f'"{self.text[at:at + 2]}" is not allowed inside double quotes', \
                 "use single quotes around this value instead, or write each backslash twice (\\\\)"
+        if "invalid Unicode character escape" in problem:  # "\ud800" (half a UTF-16 pair), "\U00110000"
+            at = self.text.rfind("\\", opened, at + 1)
+            escape = self.text[at:at + {"x": 4, "u": 6, "U": 10}.get(self.text[at + 1:at + 2], 2)]
+            return at, f'"{escape}" is not the code of a character', \
+                "type the character itself instead, or write its code like \\u00e9 (for é) or \\U0001F600"
         if "mapping values are not allowed" in problem and ":" in before:
             return at, 'this value contains ": ", which YAML reads as the start of a new key', _quote_hint(line)
         if "mapping values are not allowed" in problem:

@@ -41,6 +41,16 @@
     document.querySelectorAll('input[data-hidden="source"]').forEach(function (input) {
       input.value = source;
     });
+    document.querySelectorAll("a[data-carry-source]").forEach(function (link) {
+      /* the donate button: the same source goes with the supporter to the donation page */
+      try {
+        var url = new URL(link.href);
+        url.searchParams.set("source", source);
+        link.href = url.toString();
+      } catch (error) {
+        /* not an address we can change: leave the link as it is */
+      }
+    });
   }
 
   /* --- The signature counter and its goal ladder ----------------------------------------
@@ -286,7 +296,29 @@
     document.querySelectorAll("form[data-petition]").forEach(enhanceForm);
   }
 
-  var FEATURES = [initSource, initPetitionForms, initCounters];
+  /* --- Events that have ended since the build -----------------------------------------------
+     The build lists as upcoming what was upcoming on its build date, and marks each such
+     event with the moment it is over (data-event-end, UTC). Here an event already over by
+     the visitor's clock is hidden, with any group it leaves empty. */
+
+  function initEvents() {
+    var now = Date.now();
+    document.querySelectorAll("[data-event-end]").forEach(function (event) {
+      var end = Date.parse(event.getAttribute("data-event-end"));
+      if (!isNaN(end) && end <= now) event.hidden = true;
+    });
+    document.querySelectorAll("[data-event-group], [data-events]").forEach(function (group) {
+      var left = group.querySelector("[data-event-end]:not([hidden])");
+      if (group.hasAttribute("data-event-group")) {
+        if (!left) group.hidden = true;
+      } else {
+        var none = group.querySelector("[data-events-none]");
+        if (none && !left) none.hidden = false;
+      }
+    });
+  }
+
+  var FEATURES = [initSource, initPetitionForms, initCounters, initEvents];
   FEATURES.forEach(function (init) {
     try {
       init();

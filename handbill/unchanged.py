@@ -1,0 +1,268 @@
+"""Nothing changed since the last build: say so in a tenth of a second instead of building again.
+
+A build's output is a function of its inputs (SPEC: same input, same bytes out). After
+every successful ``handbill build``, :func:`record` writes down a fingerprint of all
+of them, and of the output folder it left; the next build first asks :func:`reuse`,
+and when every input and the output folder are exactly as recorded, the previous
+output *is* what a clean build would write, so nothing is read, rendered or written.
+The problems the recorded build reported (warnings) are reported again.
+
+The inputs, all of them compared on every build:
+
+- every file under the content folder (path and bytes, hashed; links to folders by
+  where they point) and under each theme folder the build used;
+- the code: every module file the recording build had loaded (handbill, Jinja,
+  Python-Markdown, Pillow, Babel, ...: path, size and modification time) and the
+  Python version and executable;
+- the options (content, output, ``--base-url``, ``--drafts``, ``--strict``,
+  ``--no-cards``), the working folder (problems are shown relative to it), and the
+  environment variables a build reads (``SOURCE_DATE_EPOCH``, ``TZ``, ``HANDBILL_*``).
+
+The output folder must still hold exactly the files the build left (names, sizes,
+modification times, inodes): a deleted or edited output file means a full build.
+Anything unusual (a recording that does not read back, a folder that cannot be
+listed) also means a full build, so this can only ever save time. The record lives in
+``.handbill-cache/builds/``. This module imports nothing heavy, so the check can run
+before the rest of handbill is loaded.
+
+A new kind of input (a file read from elsewhere, another environment variable) must
+be added here, or a changed input could go unnoticed: ``tests/test_cache_unchanged.py``
+lists the inputs it checks.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .cache import cache_root
+
+FORMAT = 1
+ENVIRONMENT = ("SOURCE_DATE_EPOCH", "TZ")  # plus every HANDBILL_* variable
+MARKER = ".handbill-site"  # writer.MARKER (not imported: writer is not needed here)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the recorded build reported: its problems and the numbers of its summary line."""
+
+    problems: tuple[tuple[str, int, int, str, str, str], ...]  # Diagnostic fields: path, line, col, severity, message, hint
+    locales: int
+    pages: int
+    files: int
+    cards: int
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    """The options of one build that decide its output (a subset of pipeline.BuildOptions)."""
+
+    content: Path
+    out: Path
+    base_url: str | None = None
+    drafts: bool = False
+    strict: bool = False
+    cards: bool = True
+    cwd: Path = field(default_factory=Path.cwd)
+
+    def describe(self) -> list[str]:
+        return [f"content={self.content.resolve()}", f"out={self.out.resolve()}", f"base_url={self.base_url!r}",
+                f"drafts={self.drafts}", f"strict={self.strict}", f"cards={self.cards}", f"cwd={self.cwd.resolve()}"]
+
+
+def record_path(inputs: BuildInputs) -> Path:
+    """Where the record of builds into ``inputs.out`` from ``inputs.content`` is kept."""
+    name = hashlib.sha256(f"{inputs.content.resolve()}\0{inputs.out.resolve()}".encode()).hexdigest()[:24]
+    return cache_root(inputs.content) / "builds" / f"{name}.json"
+
+
+@dataclass
+class Look:
+    """What :func:`reuse` found: the recorded build when it is current, and the inputs as they were before building."""
+
+    inputs: BuildInputs
+    reusable: Recorded | None = None
+    content: str = ""  # fingerprint of the content folder, taken before the build
+    themes: dict[str, str] = field(default_factory=dict)  # theme folder -> fingerprint, taken before the build
+
+
+def reuse(inputs: BuildInputs) -> Look:
+    """Look at the inputs; ``.reusable`` is the recorded build when nothing it depended on has changed.
+
+    The fingerprints are taken here, before anything is built, so a file saved while the
+    build runs is seen as changed by the next one.
+    """
+    look = Look(inputs)
+    try:
+        look.content = _tree(inputs.content.resolve())
+        record = json.loads(record_path(inputs).read_text(encoding="utf-8"))
+        if record.get("format") != FORMAT:
+            return look
+        look.themes = {folder: _tree(Path(folder)) for folder in record["themes"]}
+        current = (record["setup"] == _setup(inputs) and record["content"] == look.content
+                   and record["themes"] == look.themes
+                   and record["code"] == _code_state([Path(p) for p in record["code_files"]])
+                   and record["output"] == _output_state(inputs.out.resolve()))
+        if current:
+            summary = record["summary"]
+            problems = tuple((str(p), int(line), int(col), str(sev), str(msg), str(hint))
+                             for p, line, col, sev, msg, hint in record["problems"])
+            look.reusable = Recorded(problems, int(summary["locales"]), int(summary["pages"]), int(summary["files"]),
+                                     int(summary["cards"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, _Unsure):
+        pass
+    return look
+
+
+def record(look: Look, themes: Iterable[Path], recorded: Recorded, code: Iterable[Path] | None = None) -> None:
+    """Write down the inputs and the output of a build that just succeeded (failing to only costs time).
+
+    ``look`` is what :func:`reuse` saw before the build; ``themes`` the theme folders the build used.
+    """
+    inputs = look.inputs
+    code_files = sorted(set(code if code is not None else loaded_code()))
+    try:
+        if not look.content:
+            raise _Unsure("the content folder could not be fingerprinted")
+        theme_state = {}
+        for folder in sorted({str(Path(t).resolve()) for t in themes}):
+            theme_state[folder] = look.themes[folder] if folder in look.themes else _tree(Path(folder))
+        body = {
+            "format": FORMAT,
+            "setup": _setup(inputs),
+            "content": look.content,
+            "themes": theme_state,
+            "code_files": [str(p) for p in code_files],
+            "code": _code_state(code_files),
+            "output": _output_state(inputs.out.resolve()),
+            "problems": [list(p) for p in recorded.problems],
+            "summary": {"locales": recorded.locales, "pages": recorded.pages, "files": recorded.files,
+                        "cards": recorded.cards},
+        }
+    except (OSError, _Unsure):
+        forget(inputs)
+        return
+    _write_atomic(record_path(inputs), json.dumps(body, ensure_ascii=False).encode())
+
+
+def forget(inputs: BuildInputs) -> None:
+    """Remove the record (a build that failed or was not recorded must never be taken as current)."""
+    try:
+        record_path(inputs).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def loaded_code() -> list[Path]:
+    """The files of every module loaded in this process: the code a build ran."""
+    files = set()
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if isinstance(name, str):
+            files.add(Path(name).resolve())
+    return sorted(files)
+
+
+class _Unsure(Exception):
+    """Something about the inputs cannot be fingerprinted reliably: build in full."""
+
+
+class _Digest:
+    def __init__(self) -> None:
+        self.digest = hashlib.blake2b(digest_size=32)
+
+    def add(self, *parts: object) -> None:
+        for part in parts:
+            data = str(part).encode("utf-8", "surrogateescape")
+            self.digest.update(len(data).to_bytes(8, "big") + data)
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+
+def _setup(inputs: BuildInputs) -> str:
+    """The options, the environment variables a build reads, and Python itself."""
+    d = _Digest()
+    d.add("format", FORMAT, sys.version, sys.executable, *inputs.describe())
+    for name in sorted(k for k in os.environ if k in ENVIRONMENT or k.startswith("HANDBILL_")):
+        d.add("env", name, os.environ[name])
+    return d.hexdigest()
+
+
+def _code_state(code: list[Path]) -> str:
+    d = _Digest()
+    for path in code:
+        try:
+            info = path.stat()
+        except OSError:
+            d.add("code", path, "missing")
+            continue
+        d.add("code", path, info.st_size, info.st_mtime_ns)
+    return d.hexdigest()
+
+
+def _tree(folder: Path) -> str:
+    d = _Digest()
+    _add_tree(folder, d)
+    return d.hexdigest()
+
+
+def _add_tree(folder: Path, d: _Digest) -> None:
+    """Every file under ``folder``: its path and bytes; folder links by their target."""
+    add = d.add
+    if not folder.is_dir():
+        add("absent")
+        return
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False, onerror=_raise_unsure):
+        dirnames.sort()
+        base = Path(dirpath)
+        for name in dirnames:
+            if (base / name).is_symlink():
+                add("link", (base / name).relative_to(folder), os.readlink(base / name))
+        for name in sorted(filenames):
+            path = base / name
+            try:
+                data = path.read_bytes()
+            except OSError:
+                add("unreadable", path.relative_to(folder))
+                continue
+            add("file", path.relative_to(folder).as_posix(), len(data))
+            d.digest.update(hashlib.blake2b(data, digest_size=16).digest())
+
+
+def _raise_unsure(error: OSError) -> None:
+    raise _Unsure(str(error))
+
+
+def _output_state(out: Path) -> dict[str, list[int]]:
+    """Every file of the output folder with its size, modification time and inode."""
+    if not (out / MARKER).is_file():
+        raise _Unsure("no output")
+    state: dict[str, list[int]] = {}
+    for dirpath, dirnames, filenames in os.walk(out, followlinks=False, onerror=_raise_unsure):
+        base = Path(dirpath)
+        for name in dirnames + filenames:
+            path = base / name
+            info = path.lstat()
+            if name in filenames or path.is_symlink():
+                state[path.relative_to(out).as_posix()] = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_mode]
+    return state
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
