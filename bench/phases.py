@@ -152,10 +152,11 @@ def report(results: dict[str, list[dict[str, float]]], n: int, files: int) -> st
              "|---|---|---:|---:|---:|"]
     for name, runs in results.items():
         walls = [r["wall"] for r in runs]
-        cpu = statistics.median(r["cpu"] for r in runs)
-        rss = max(r["rss"] for r in runs)
+        in_process = name.startswith("serve")  # timed inside this process: no CPU or memory of its own
+        cpu = "-" if in_process else f"{statistics.median(r['cpu'] for r in runs):.2f}"
+        rss = "-" if in_process else f"{max(r['rss'] for r in runs):.0f}"
         lines.append(f"| {name} | {statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f}) | "
-                     f"{cpu:.2f} | {rss:.0f} | {statistics.median(walls) / n * 1000:.2f} |")
+                     f"{cpu} | {rss} | {statistics.median(walls) / n * 1000:.2f} |")
     return "\n".join(lines)
 
 

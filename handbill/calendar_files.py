@@ -77,7 +77,7 @@ def _calendar(events: tuple[Event, ...], name: str, campaign: str, base_url: str
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", icalendar.vText(name))  # an X- property is raw unless typed: escape it as TEXT
     stamp = build_date or EPOCH
     for event in events:
         calendar.add_component(_vevent(event, campaign=campaign, base_url=base_url, page_url=page_url,

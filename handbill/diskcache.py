@@ -6,9 +6,12 @@ costly steps of a cold one: Python-Markdown (about 5 ms a story) and decoding an
 encoding photos (50-100 ms each). It is never needed for correctness:
 
 - **Keys name everything the result depends on.** Every key starts with
-  :func:`code_salt` (the cache format, handbill's version, a hash of handbill's own
-  source files and the Python version), so any change to handbill empties it in
-  effect. A Markdown body adds ``markup.MARKDOWN_SETTINGS`` (extensions, allowlists,
+  :func:`code_salt` (the cache format, handbill's version, the Python version and a
+  hash of the source of the modules that make the cached results: ``markup``,
+  ``images``, this module, and every handbill module they import, found by reading
+  their ``import`` lines), so a new handbill release, or an edit to the renderer in a
+  checkout, empties it in effect; an edit elsewhere (a template helper, the writer)
+  does not. A Markdown body adds ``markup.MARKDOWN_SETTINGS`` (extensions, allowlists,
   the Markdown and nh3 versions), its file, the line it starts on and its text; a
   photo adds its file name, the SHA-256 of its bytes and the Pillow version.
 - **What cannot be in a key is checked on use.** Rendering a body asks the resolver
@@ -29,6 +32,7 @@ Failing to read or write the cache only costs time; it is never an error.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import sys
@@ -45,25 +49,46 @@ from .markup import Reference
 CACHE_FORMAT = 1  # bump when the layout of an entry changes
 MAX_VARIANTS = 8  # stored renderings of one body (one per set of resolver answers: about one per locale)
 _METHODS = ("page_link", "image", "file_link")  # the Resolver protocol
+SALT_ROOTS = ("markup", "images", "diskcache")  # modules whose code shapes what is cached (with their imports)
+SALT_ALSO = ("parsecache",)  # ... and modules that store it (without their imports)
 _salt: str | None = None
 
 
 def code_salt() -> str:
-    """A hash of the code that makes cached results: handbill's version and source, Python's version.
-
-    Computed once per process (reading handbill's own ``.py`` files takes about a millisecond).
-    """
+    """A hash of the code that makes cached results: handbill's version, the source of
+    :func:`salt_modules`, Python's version. Computed once per process (about a millisecond)."""
     global _salt
     if _salt is None:
         import handbill  # the package is fully imported by the time a build asks
 
         package = Path(__file__).resolve().parent
         digest = hashlib.sha256(f"{CACHE_FORMAT}\0{getattr(handbill, '__version__', '?')}\0{sys.version}\0".encode())
-        for path in sorted(package.rglob("*.py")):
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+        for name in salt_modules():
+            digest.update(name.encode() + b"\0" + (package / f"{name}.py").read_bytes())
         _salt = digest.hexdigest()
     return _salt
+
+
+def salt_modules() -> list[str]:
+    """SALT_ROOTS and every handbill module they import, directly or not (from their source), and SALT_ALSO."""
+    package = Path(__file__).resolve().parent
+    found: set[str] = set(SALT_ALSO)
+    todo = list(SALT_ROOTS)
+    while todo:
+        name = todo.pop()
+        if name in found or not (package / f"{name}.py").is_file():
+            continue
+        found.add(name)
+        for node in ast.walk(ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:  # from .x import y / from . import x
+                todo += [node.module.split(".")[0]] if node.module else [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("handbill."):
+                todo.append(node.module.split(".")[1])
+            elif isinstance(node, ast.ImportFrom) and node.module == "handbill":
+                todo += [alias.name for alias in node.names]
+            elif isinstance(node, ast.Import):
+                todo += [a.name.split(".")[1] for a in node.names if a.name.startswith("handbill.")]
+    return sorted(found)
 
 
 def _key(*parts: str | int) -> str:

@@ -13,7 +13,8 @@ clean build.
   text. Rendering asks the resolver where links and images go; those questions and
   answers are recorded, and a remembered result is used only when the resolver gives
   the same answers today (a renamed story or a changed photo re-renders the bodies
-  that point at it).
+  that point at it). A body keeps one rendering per set of answers: a fallback text
+  with links is rendered once for each locale it is published in.
 - **Published photos**: keyed by path and the SHA-256 of the photo's bytes.
 - **Compiled templates**: one Jinja environment per set of template files, keyed by
   a hash of every template.

@@ -217,3 +217,10 @@ def test_the_disk_cache_can_be_switched_off(make_project):
     project = make_project(MINIMAL)
     build(options(project, "site", disk_cache=False), Diagnostics(root=project))
     assert not (cache_root(project / "content") / "markdown").exists()
+
+
+def test_the_code_that_makes_cached_results_is_part_of_every_key():
+    """Found from the import lines of the renderer and the photo step, so a new helper module is not missed."""
+    modules = diskcache.salt_modules()
+    assert {"markup", "images", "timebox", "diagnostics", "diskcache", "parsecache"} <= set(modules)
+    assert not {"views", "pipeline", "writer", "pages", "serve"} & set(modules)  # answers are asked again instead

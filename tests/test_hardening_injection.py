@@ -179,8 +179,6 @@ def test_calendar_files_read_back_exactly(files):
         assert str(event["LOCATION"]).startswith(H)
 
 
-@pytest.mark.xfail(reason="calendar_files.py adds X-WR-CALNAME as a raw property: its backslash is not escaped",
-                   strict=False)
 def test_every_calendar_text_is_escaped_as_rfc_5545_says(files):
     for rel in (rel for rel in files if rel.endswith(".ics")):
         unfolded = files[rel].decode().replace("\r\n ", "").replace("\r\n\t", "")
