@@ -8,7 +8,6 @@ from pathlib import Path
 
 from .console import NORMAL, QUIET, VERBOSE, Console, build_summary
 from .diagnostics import BuildFailed, Diagnostics
-from .pipeline import BuildOptions, build, render_site
 from .writer import OutputRefused
 
 
@@ -122,11 +121,13 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     diags = Diagnostics(root=Path.cwd())
     console = _console(args)
-    options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
     look = unchanged.reuse(unchanged.BuildInputs(args.content, args.out, args.base_url, args.drafts, args.strict,
                                                  args.cards))
     if look.reusable is not None and not args.verbose:  # nothing changed: the last build's output is this one's
-        return _report_unchanged(look.reusable, diags, console, options, started)  # (-v shows every step of a build)
+        return _report_unchanged(look.reusable, diags, console, args, started)  # (-v shows every step of a build)
+    from .pipeline import BuildOptions, build  # imported only now: the check above must stay quick
+
+    options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
     try:
         result = build(options, diags, console=console)
     except OutputRefused as refused:
@@ -151,7 +152,8 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_unchanged(recorded, diags: Diagnostics, console: Console, options: BuildOptions, started: float) -> int:
+def _report_unchanged(recorded, diags: Diagnostics, console: Console, options: argparse.Namespace,
+                      started: float) -> int:
     """The report of a build whose inputs and output are as the last build left them (see handbill.unchanged)."""
     from .diagnostics import Diagnostic
 
@@ -166,6 +168,8 @@ def _report_unchanged(recorded, diags: Diagnostics, console: Console, options: B
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from .pipeline import BuildOptions, render_site
+
     diags = Diagnostics(root=Path.cwd())
     options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
     console = _console(args)
