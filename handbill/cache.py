@@ -36,15 +36,22 @@ class FileCache:
             return None
 
     def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temp, path)  # atomic: a parallel build never reads half a file
-        except OSError:
-            Path(temp).unlink(missing_ok=True)
+        write_atomic(self._path(key), data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a parallel build never reads half a file.
+
+    A cache is never needed for correctness, so a failure to write is silently ignored.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)

@@ -7,7 +7,6 @@ characters, lone surrogates) before escaping.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 

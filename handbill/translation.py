@@ -245,7 +245,7 @@ def mark_translated(project: Project, paths: list[Path], diags: Diagnostics) -> 
             what = "is in the default language folder, so it is an original" if found else \
                 "is not a story, page or campaign.yaml of a language folder"
             diags.error(path, 0, 0, f"cannot mark this file as translated: it {what}",
-                        f"name a translation, like content/sv/<campaign>/stories/<story>.md")
+                        "name a translation, like content/sv/<campaign>/stories/<story>.md")
             continue
         locale, rel = found
         if rel not in originals:

@@ -35,12 +35,11 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .cache import cache_root
+from .cache import cache_root, write_atomic
 
 FORMAT = 1
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "TZ")  # plus every HANDBILL_* variable
@@ -147,7 +146,7 @@ def record(look: Look, themes: Iterable[Path], recorded: Recorded, code: Iterabl
     except (OSError, _Unsure):
         forget(inputs)
         return
-    _write_atomic(record_path(inputs), json.dumps(body, ensure_ascii=False).encode())
+    write_atomic(record_path(inputs), json.dumps(body, ensure_ascii=False).encode())
 
 
 def forget(inputs: BuildInputs) -> None:
@@ -254,15 +253,3 @@ def _output_state(out: Path) -> dict[str, list[int]]:
     return state
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except OSError:
-        Path(temp).unlink(missing_ok=True)
