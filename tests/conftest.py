@@ -10,6 +10,7 @@ sys.path, as the folder has no __init__.py).
 """
 from __future__ import annotations
 
+import http.client
 import io
 import os
 import subprocess
@@ -170,3 +171,32 @@ def errors_of(stderr: str) -> list[str]:
         elif line.strip():
             blocks.append(line)
     return blocks
+
+
+def lang_of(tree: ET.Element, element: ET.Element | None) -> str | None:
+    """The language a browser gives ``element``: the nearest lang attribute up the tree."""
+    parents = {child: parent for parent in tree.iter() for child in parent}
+    while element is not None:
+        if element.get("lang") is not None:
+            return element.get("lang")
+        element = parents.get(element)
+    return None
+
+
+def h1(tree: ET.Element) -> ET.Element:
+    """The page's one <h1>."""
+    (heading,) = tree.iter("h1")
+    return heading
+
+
+def raw_get(port: int, target: str) -> tuple[int, bytes]:
+    """A GET with the request target sent exactly as written (no client-side normalising)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        connection.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", f"127.0.0.1:{port}")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()

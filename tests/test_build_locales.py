@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import (MINIMAL, SITE_YAML, alternates, canonical, errors_of, parse_html, run_build, snapshot,
+from conftest import (MINIMAL, h1, lang_of, SITE_YAML, alternates, canonical, errors_of, parse_html, run_build, snapshot,
                       story, text_of, write_project)
 
 BASE = "https://example.org/"
@@ -46,21 +46,6 @@ def files(tmp_path_factory) -> dict[str, bytes]:
 
 def prose(tree):
     return next(div for div in tree.iter("div") if div.get("class") == "prose")
-
-
-def lang_of(tree, element) -> str | None:
-    """The language a browser gives ``element``: the nearest lang attribute up the tree."""
-    parents = {child: parent for parent in tree.iter() for child in parent}
-    while element is not None:
-        if element.get("lang") is not None:
-            return element.get("lang")
-        element = parents.get(element)
-    return None
-
-
-def h1(tree):
-    (heading,) = tree.iter("h1")
-    return heading
 
 
 # --- a story without a translation --------------------------------------------------

@@ -3,7 +3,6 @@ dotfiles; survives broken edits, binary files, image bombs, pathological Markdow
 folder and a vanished content folder saved while it runs, and serves the site again after the next good save."""
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 import socket
@@ -14,7 +13,7 @@ import zlib
 
 import pytest
 
-from conftest import MINIMAL, jpeg_bytes, parse_html, story, text_of
+from conftest import raw_get, MINIMAL, jpeg_bytes, parse_html, story, text_of
 from handbill import timebox
 from handbill.cli import make_parser
 from handbill.serve import PreviewServer
@@ -45,19 +44,6 @@ def fetch(url: str) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
-
-
-def raw_get(port: int, target: str) -> tuple[int, bytes]:
-    """A GET with the request target exactly as written (no client-side normalising)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    try:
-        connection.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", f"127.0.0.1:{port}")
-        connection.endheaders()
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import alternates, canonical, parse_html, run_build, snapshot, text_of, write_project
+from conftest import h1, lang_of, alternates, canonical, parse_html, run_build, snapshot, text_of, write_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "multilingual"
 BASE = "https://example.org/water/"
@@ -45,20 +45,6 @@ def files(built) -> dict[str, bytes]:
 
 def page(files, rel: str):
     return parse_html(files[rel])
-
-
-def lang_of(tree, element) -> str | None:
-    parents = {child: parent for parent in tree.iter() for child in parent}
-    while element is not None:
-        if element.get("lang") is not None:
-            return element.get("lang")
-        element = parents.get(element)
-    return None
-
-
-def h1(tree):
-    (heading,) = tree.iter("h1")
-    return heading
 
 
 def notes(tree):

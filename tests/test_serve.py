@@ -3,7 +3,6 @@ the error page after a broken edit, live reload, and a server that only hands ou
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 import os
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, SITE_YAML, build_files, jpeg_bytes, page, parse_html, snapshot, story, text_of
+from conftest import raw_get, MINIMAL, SITE_YAML, build_files, jpeg_bytes, page, parse_html, snapshot, story, text_of
 from handbill import BuildOptions
 from handbill.cli import make_parser
 from handbill.serve import (PREVIEW_MARKER, Preview, PreviewServer, Refused, all_interfaces_warning, file_for,
@@ -172,19 +171,6 @@ def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
-
-
-def raw_get(port: int, target: str) -> tuple[int, bytes]:
-    """A GET with the request target sent exactly as written (no client-side normalising)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", f"127.0.0.1:{port}")
-        connection.endheaders()
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 @pytest.fixture
