@@ -12,6 +12,7 @@ from conftest import MINIMAL, SITE_YAML, jpeg_bytes, snapshot, story, write_proj
 from handbill import BuildFailed, BuildOptions, Diagnostics, build
 from handbill.cards import (CARD_SIZE, PADDING, CardJob, CardPlanner, best_ink, contrast, draw_card, draw_cards,
                             overlay_strength)
+from handbill.cache import FileCache
 from handbill.fonts import BOLD, ELLIPSIS, REGULAR, Phrase, Typesetter, coverage, load_fonts, runs, script_of, shape
 from handbill.theme import default_theme_dir
 
@@ -265,3 +266,16 @@ def test_a_bad_theme_card_setting_is_reported_at_its_line(tmp_path):
         build_in(write_project(tmp_path, files_in))
     (error,) = failed.value.diagnostics.errors
     assert (error.path, error.line) == ("themes/mine/cards.yaml", 1) and "colour" in error.message
+
+
+def test_cards_handed_to_a_sink_are_not_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(cards, "PARALLEL_FROM", 2)
+    shared = spec("The same card in two languages")
+    jobs = [CardJob("en/a/card.jpg", shared, "alt", Path("a.md")), CardJob("sv/a/card.jpg", shared, "alt", Path("b.md")),
+            CardJob("en/b/card.jpg", spec("Another card"), "alt", Path("c.md"))]
+    cache = FileCache(tmp_path / "cards", ".jpg")
+    for expected_drawn in (2, 0):  # drawn in workers, then read from the cache
+        received: dict[str, bytes] = {}
+        result = draw_cards(jobs, cache, Diagnostics(), workers=2, sink=received.__setitem__)
+        assert result.files == {} and (result.drawn, result.reused) == (expected_drawn, 2 - expected_drawn)
+        assert received == {job.path: draw_card(job.spec) for job in jobs}
