@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit
 
-import icalendar
-
 from .events import UTC, Event, calendar_location
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//handbill//campaign events//EN"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -32,6 +33,8 @@ def event_uid(event: Event, campaign: str, base_url: str) -> str:
 
 def _vevent(event: Event, *, campaign: str, base_url: str, page_url: str, country_name: str,
             stamp: dt.datetime, description: str) -> icalendar.Event:
+    import icalendar  # loaded only by sites with events: it costs every build 50 ms otherwise
+
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event, campaign, base_url))
     vevent.add("dtstamp", stamp)
@@ -71,6 +74,8 @@ def calendar_bytes(events: Iterable[Event], *, name: str, campaign: str, base_ur
 @lru_cache(maxsize=1024)
 def _calendar(events: tuple[Event, ...], name: str, campaign: str, base_url: str, page_url: str,
               country_names: tuple[tuple[str, str], ...], build_date: dt.datetime | None, description: str) -> bytes:
+    import icalendar  # see _vevent
+
     names = dict(country_names)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
