@@ -197,9 +197,7 @@ class StagedOutput:
             if parts[:i] in self._files:
                 raise ValueError(f"output path {relpath!r} is inside {'/'.join(parts[:i])!r}, which is a file")
             if parts[:i] not in self._dirs:
-                folder = self.staging.joinpath(*parts[:i])
-                os.mkdir(folder)
-                os.chmod(folder, DIR_MODE)
+                _make_folder(self.staging.joinpath(*parts[:i]))
                 self._dirs.add(parts[:i])
         self._files.add(parts)
         return self.staging.joinpath(*parts)
@@ -247,6 +245,24 @@ class StagedOutput:
             return None
         return previous if same else None
 
+    def write_in_worker(self, relpath: str, data: bytes) -> None:
+        """Write a file from a forked worker process, to be :meth:`adopt`-ed by the build process.
+
+        Workers rendering pages write them straight into the staging folder, so the pages'
+        bytes are not sent back to the build process. A folder another worker made at the
+        same moment is fine; a file written twice is refused when it is adopted, or here.
+        """
+        self.write_bytes(relpath, data)
+
+    def adopt(self, relpaths: Sequence[str]) -> None:
+        """Record files written by workers (:meth:`write_in_worker`) as written by this build."""
+        for relpath in relpaths:
+            parts = _parts(relpath)
+            if parts in self._files or parts in self._dirs:
+                raise ValueError(f"output path {relpath!r} is written twice in one build")
+            self._files.add(parts)
+            self._dirs.update(parts[:i] for i in range(1, len(parts)))
+
     def write_text(self, relpath: str, text: str) -> None:
         """Write `text` as UTF-8 to `relpath` in the new site."""
         self.write_bytes(relpath, text.encode("utf-8"))
@@ -290,6 +306,17 @@ class StagedOutput:
                 raise
         self._committed = True
         shutil.rmtree(self._old, ignore_errors=True)  # what is left is removed by the next build
+
+
+def _make_folder(folder: Path) -> None:
+    """mkdir in the staging folder; one that a worker process made at the same moment is fine."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            raise
+        return
+    os.chmod(folder, DIR_MODE)
 
 
 class WrittenFiles(Mapping[str, bytes]):

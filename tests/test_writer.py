@@ -259,6 +259,37 @@ def test_writing_a_path_twice_is_refused(tmp_path: Path) -> None:
 # -- check_output_dir ----------------------------------------------------------------
 
 
+
+def test_files_written_by_worker_processes_are_adopted(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    with StagedOutput(out) as stage:
+        stage.write_bytes("index.html", b"home")
+        workers = []
+        for n in range(3):  # three forked writers, sharing the folder c/stories/
+            pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:
+                    stage.write_in_worker(f"c/stories/s{n}/index.html", f"story {n}".encode())
+                    code = 0
+                finally:
+                    os._exit(code)
+            workers.append(pid)
+        assert all(os.waitpid(pid, 0)[1] == 0 for pid in workers)
+        stage.adopt([f"c/stories/s{n}/index.html" for n in range(3)])
+        with pytest.raises(ValueError, match="twice"):
+            stage.adopt(["c/stories/s1/index.html"])
+        with pytest.raises(ValueError, match="twice"):
+            stage.write_bytes("c/stories/s2/index.html", b"again")
+        stage.write_bytes("c/stories/index.html", b"list")  # a folder the workers made
+        stage.commit()
+    expected = {"index.html": b"home", "c/stories/index.html": b"list",
+                **{f"c/stories/s{n}/index.html": f"story {n}".encode() for n in range(3)}}
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == expected
+    assert dict(stage.written()) == expected
+    assert oct((out / "c" / "stories").stat().st_mode & 0o777) == oct(writer.DIR_MODE)
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
