@@ -4,10 +4,12 @@ Stories come from members of the public, so raw HTML is allowed but every page g
 through one sanitising pass (nh3, an explicit allowlist) on the *final* HTML: nothing
 that runs script survives, in whatever disguise it was written.
 
-Order of work for a body: Python-Markdown renders it (raw HTML passes through), a
+Order of work for a body: the site's Markdown engine renders it (CommonMark by cmark-gfm,
+or Python-Markdown; see :mod:`handbill.markdown_engines`; raw HTML passes through), a
 rewriter visits every ``<a href>``, ``<img src>`` and ``<video src>`` start tag,
 Markdown-made or raw alike, and asks the resolver where ``.md`` links and local
-files go; then nh3 cleans the result, resolver output included.
+files go; then nh3 cleans the result, resolver output included. All of this but the
+first step is the same whichever engine a site uses.
 
 Decisions:
 
@@ -33,25 +35,18 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
-import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
 
 from handbill.diagnostics import Diagnostics
-from handbill.timebox import TextTooDeep, TextTooSlow, Timebox, explain
+from handbill.markdown_engines import DEFAULT_ENGINE, ENGINE_SETTINGS, make_engine
+from handbill.timebox import TextTooDeep, TextTooSlow, explain
 
-WATCH_VIDEO_TEXT = "▶ Watch the video on {host}"  # English for now; to be localised
 DOWNLOAD_VIDEO_TEXT = "Download the video"
 EXTERNAL_REL = "noopener noreferrer"
 VIDEO_SUFFIXES = (".mp4", ".webm")
 
-EXTENSIONS = ("tables", "footnotes", "smarty", "toc", "fenced_code", "sane_lists")
-_BLOCK_PROCESSORS = ("empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist",
-                     "quote", "reference")  # all of Python-Markdown's but "paragraph"
 INLINE_TAGS = frozenset(
     "a abbr b br cite code del em i ins kbd mark q s small span strong sub sup u".split()
 )
@@ -61,7 +56,7 @@ ALLOWED_TAGS = INLINE_TAGS | frozenset(
 )
 _ID_CLASS = {"id", "class"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "title", "id", "class", "rel"},
+    "a": {"href", "title", "id", "class", "rel", "aria-label"},  # aria-label: cmark's footnote back links
     "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding", "class"},
     "video": {"src", "controls", "preload", "poster", "width", "height"},
     "th": {"align", "colspan", "rowspan", "style"},  # style: only text-align survives
@@ -76,13 +71,13 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 CONTENT_REMOVED_TAGS = frozenset({"script", "style", "iframe", "object", "noscript", "template", "svg", "math"})
 
 MARKDOWN_SETTINGS: str = repr((
-    ("markdown", markdown.__version__), ("nh3", nh3.__version__),
-    ("extensions", EXTENSIONS), ("toc.slugify", "slugify_unicode"),
+    ("engines", ENGINE_SETTINGS), ("nh3", nh3.__version__),
     ("tags", sorted(ALLOWED_TAGS)), ("inline_tags", sorted(INLINE_TAGS)),
     ("attributes", sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items())),
     ("schemes", sorted(URL_SCHEMES)), ("rel", EXTERNAL_REL),
-    ("video", WATCH_VIDEO_TEXT, DOWNLOAD_VIDEO_TEXT, VIDEO_SUFFIXES),
-))  # a stable description of everything that shapes the output, for cache keys
+    ("video", DOWNLOAD_VIDEO_TEXT, VIDEO_SUFFIXES),
+))  # a stable description of everything that shapes the output of both engines, for cache keys; the
+# engine a site uses is a key of its own (parsecache), so switching engines never reuses a body
 
 
 @dataclass(frozen=True)
@@ -106,48 +101,34 @@ class Resolver(Protocol):
 
 
 class MarkdownRenderer:
-    """Holds one configured markdown.Markdown instance, reused (reset between documents) for speed."""
+    """One site's Markdown engine (``commonmark`` or ``python-markdown``), then the rewriting and
+    sanitising every body gets. Reused for every body of a build."""
 
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(
-            extensions=list(EXTENSIONS),
-            extension_configs={"toc": {"slugify": slugify_unicode}},
-            output_format="html",
-        )
-        self._md.treeprocessors.register(_VideoLinkProcessor(self._md), "handbill_video_link", 25)
-        self._timebox = Timebox(self._convert, _new_converter)  # pathological text is stopped, not hung on
-        self._inline = markdown.Markdown(extensions=["smarty"], output_format="html")
-        for name in _BLOCK_PROCESSORS:  # one line is never a heading, list or code block
-            self._inline.parser.blockprocessors.deregister(name, strict=False)
-        self._inline.preprocessors.deregister("html_block", strict=False)
+    def __init__(self, engine: str = DEFAULT_ENGINE) -> None:
+        self.engine = engine
+        self._engine = make_engine(engine)
 
     def render(self, text: str, *, path: str | Path, first_line: int, resolver: Resolver,
                diags: Diagnostics) -> str:
         """A Markdown body as safe HTML; links and images resolved, unsafe content reported."""
         try:
-            html = self._timebox.convert(text)
+            html = self._engine.convert(text)
         except (TextTooSlow, TextTooDeep) as problem:
             diags.error(path, first_line, 0, *explain(problem))
             return ""
-        html = _Rewriter(html, _SourceLines(text, first_line), resolver, path, diags).rewrite()
+        html = _Rewriter(html, _SourceLines(text, first_line), resolver, path, diags).rewrite(self._regular(text))
         return sanitize_html(html)
-
-    def _convert(self, text: str) -> str:
-        self._md.reset()
-        return self._md.convert(text)
 
     def render_inline(self, text: str) -> str:
         """One line of Markdown (emphasis, links, code) for short fields; sanitised, no <p>."""
-        self._inline.reset()
-        html = self._inline.convert(" ".join(text.split()))
-        html = html.removeprefix("<p>").removesuffix("</p>")
-        html = _Rewriter(html, _SourceLines(text, 1), None, "", None).rewrite()
+        html = self._engine.convert_inline(" ".join(text.split()))
+        html = _Rewriter(html, _SourceLines(text, 1), None, "", None).rewrite(self._regular(text))
         return _clean(html, INLINE_TAGS)
 
-
-def _new_converter():
-    """The Markdown conversion, made afresh in timebox's helper process."""
-    return MarkdownRenderer()._convert
+    def _regular(self, text: str) -> bool:
+        """True when every tag of the HTML was made by cmark (no HTML written in the text):
+        then the tags are regular enough to find with a pattern, 5x faster than HTMLParser."""
+        return self.engine == "commonmark" and "<" not in text
 
 
 def sanitize_html(html: str) -> str:
@@ -201,38 +182,6 @@ def _is_local(url: str) -> bool:
     return bool(parts and not parts.scheme and not parts.netloc and parts.path)
 
 
-def _video_host(url: str) -> str | None:
-    """'YouTube', 'Vimeo' or the PeerTube host when url is a video page there, else None."""
-    parts = _split(url)
-    if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    host = parts.hostname.removeprefix("www.").removeprefix("m.")
-    if host == "youtube.com" and parts.path == "/watch" and parse_qs(parts.query).get("v"):
-        return "YouTube"
-    if host == "youtu.be" and len(parts.path) > 1:
-        return "YouTube"
-    if host == "vimeo.com" and re.fullmatch(r"/\d+/?", parts.path):
-        return "Vimeo"
-    if re.fullmatch(r"/w/[0-9A-Za-z-]{8,}/?", parts.path):  # PeerTube's short video URL
-        return parts.hostname
-    return None
-
-
-class _VideoLinkProcessor(Treeprocessor):
-    """A paragraph holding only a video page's URL becomes a "Watch the video" link out."""
-
-    def run(self, root) -> None:
-        for p in root.iter("p"):  # runs before inline parsing: p.text is the raw Markdown
-            match = re.fullmatch(r"<?(https?://\S+?)>?", (p.text or "").strip())
-            host = _video_host(htmllib.unescape(match.group(1))) if match and not len(p) else None
-            if host:
-                p.text = None
-                p.set("class", "video-link")
-                link = p.makeelement("a", {"href": htmllib.unescape(match.group(1))})
-                link.text = AtomicString(WATCH_VIDEO_TEXT.format(host=host))
-                p.append(link)
-
-
 _TARGET_RE = re.compile(
     r"\]\(\s*(?:<([^>\n]*)>|([^\s)]+))"  # [text](target "title") and ![alt](target)
     r"|^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))"  # [id]: target
@@ -246,13 +195,14 @@ def _target_key(target: str) -> str:
 
 
 class _SourceLines:
-    """Where things are written in the original file; Python-Markdown keeps no line numbers."""
+    """Where things are written in the original file; the engines' HTML keeps no line numbers."""
 
     def __init__(self, text: str, first_line: int) -> None:
         self._text = text
         self._first_line = first_line
         self._newlines = [match.start() for match in re.finditer("\n", text)]  # so a line is found in log time
         self._targets: dict[str, int] = {}
+        self._found: dict[str, int] = {}  # pattern -> line: thousands of the same pasted tag are one search
         for match in _TARGET_RE.finditer(text):
             group = next(i for i, value in enumerate(match.groups(), 1) if value is not None)
             self._targets.setdefault(_target_key(match.group(group)), self._line_at(match.start(group)))
@@ -267,8 +217,10 @@ class _SourceLines:
         return self.of_pattern(re.escape(target))
 
     def of_pattern(self, pattern: str) -> int:
-        match = re.search(pattern, self._text, re.IGNORECASE)
-        return self._line_at(match.start()) if match else self._first_line
+        if pattern not in self._found:
+            match = re.search(pattern, self._text, re.IGNORECASE)
+            self._found[pattern] = self._line_at(match.start()) if match else self._first_line
+        return self._found[pattern]
 
 
 _WARNED_TAGS = {  # tags a volunteer may paste in, what we say about their removal, and the fix
@@ -283,6 +235,10 @@ _WARNED_TAGS = {  # tags a volunteer may paste in, what we say about their remov
 _TAG_WARNINGS = {tag: texts for tags, texts in _WARNED_TAGS.items() for tag in tags.split()}
 
 
+_GENERATED_TAG = re.compile(r"<(a|img)(\s[^>]*)?>")  # in cmark's HTML: the tags the rewriter acts on
+_GENERATED_ATTRIBUTE = re.compile(r'([a-z][a-z0-9-]*)(?:="([^"]*)")?')  # name="escaped value", or a bare name
+
+
 class _Rewriter(HTMLParser):
     """Resolves links and media in rendered HTML by editing start tags in place."""
 
@@ -291,12 +247,22 @@ class _Rewriter(HTMLParser):
         super().__init__(convert_charrefs=True)
         self._html, self._lines, self._resolver = html, lines, resolver
         self._path, self._diags = path, diags
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+        self._line_starts: list[int] = []  # where each line of html starts, for HTMLParser's positions
         self._edits: list[tuple[int, int, str]] = []
 
-    def rewrite(self) -> str:
-        self.feed(self._html)
-        self.close()
+    def rewrite(self, regular: bool = False) -> str:
+        """The HTML with links and media resolved. ``regular``: every tag was made by cmark,
+        which double-quotes and escapes every attribute, so a pattern finds the <a> and <img>
+        tags exactly, with the same attributes HTMLParser would give."""
+        if regular:
+            for match in _GENERATED_TAG.finditer(self._html):
+                attrs = [(name, None if value is None else htmllib.unescape(value))
+                         for name, value in map(re.Match.groups, _GENERATED_ATTRIBUTE.finditer(match.group(2) or ""))]
+                self._visit(match.group(1), attrs, match.start(), match.end())
+        else:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self._html)]
+            self.feed(self._html)
+            self.close()
         out, last = [], 0
         for start, end, new in self._edits:
             out += [self._html[last:start], new]
@@ -304,6 +270,12 @@ class _Rewriter(HTMLParser):
         return "".join(out) + self._html[last:]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, col = self.getpos()
+        start = self._line_starts[line - 1] + col
+        self._visit(tag, attrs, start, start + len(self.get_starttag_text() or ""))
+
+    def _visit(self, tag: str, attrs: list[tuple[str, str | None]], start: int, end: int) -> None:
+        """One start tag, at html[start:end]: warn about what is unsafe, rewrite what must be."""
         first: dict[str, str | None] = {}
         for name, value in attrs:
             first.setdefault(name, value)  # browsers keep the first of duplicate attributes
@@ -311,9 +283,7 @@ class _Rewriter(HTMLParser):
             self._warn_unsafe(tag, first)
         new = self._rewrite_tag(tag, first)
         if new is not None:
-            line, col = self.getpos()
-            start = self._line_starts[line - 1] + col
-            self._edits.append((start, start + len(self.get_starttag_text() or ""), new))
+            self._edits.append((start, end, new))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -114,6 +114,7 @@ SITE = Field("map", keys={
     "default_locale": Field("str", example="en"),
     "locales": STRINGS,
     "theme": S,
+    "markdown": Field("choice", choices=("commonmark", "python-markdown")),  # GitHub's flavour, or for migrated sites
     "petition": PETITION,
     "share": SHARE,
     # a missing translation: fallback (show the original), skip, or error; one value, or {locale: value}

@@ -1,5 +1,10 @@
 """Markdown that would take pathological time is stopped, and named, instead of hanging the build.
 
+This guards the ``python-markdown`` engine only (``markdown: python-markdown`` in site.yaml). The
+default ``commonmark`` engine, cmark-gfm, is linear in the length of the text and runs in the
+build process without a helper; the one thing it does without limit, nesting ``>`` quotes, is
+refused with :class:`TextTooDeep` (see :mod:`handbill.markdown_engines`).
+
 Python-Markdown 3.x is pure Python and several of its inline patterns are quadratic or
 worse in the length of one paragraph. Measured with handbill's settings (Python 3.11,
 Markdown 3.11, one core of a CI runner), for text made of one unit repeated:

@@ -128,15 +128,21 @@ def test_a_broken_save_is_shown_with_its_file_and_the_next_good_save_clears_it(s
     serves_again(server)
 
 
-def test_pathological_markdown_saved_while_it_runs_is_stopped_and_shown(served, monkeypatch):
+@pytest.mark.parametrize("engine, text, shown", [
+    ("python-markdown", "[" * 60_000, "takes too long to turn into a web page"),  # stopped by the time box
+    ("commonmark", "> " * 60_000, "nested too deeply to publish"),  # cmark is fast, but nests quotes without end
+])
+def test_pathological_markdown_saved_while_it_runs_is_stopped_and_shown(served, monkeypatch, engine, text, shown):
     monkeypatch.setattr(timebox, "TIME_BUDGET", 1.0)
     project, server = served
+    site_yaml = project / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + f"markdown: {engine}\n", encoding="utf-8")
     maria = project / "content/en/c/stories/maria.md"
     good = maria.read_text(encoding="utf-8")
-    maria.write_text(good + "[" * 60_000 + "\n", encoding="utf-8")
+    maria.write_text(good + text + "\n", encoding="utf-8")
     rebuild = server.poll_once()
     assert rebuild is not None and not rebuild.ok
-    assert "takes too long to turn into a web page" in problems_shown(server)[0]
+    assert shown in problems_shown(server)[0]
     maria.write_text(good, encoding="utf-8")
     serves_again(server)
 

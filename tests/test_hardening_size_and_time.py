@@ -45,6 +45,7 @@ def test_files_over_the_size_cap_are_refused_before_they_are_parsed(make_project
 
 PATHOLOGICAL = {
     **MINIMAL,
+    "content/site.yaml": MINIMAL["content/site.yaml"] + "markdown: python-markdown\n",  # the time-boxed engine
     # Each of these takes Python-Markdown minutes to hours (see handbill/timebox.py).
     "content/en/c/stories/brackets.md": story("Brackets", "[" * 100_000),
     "content/en/pages/links.md": page("Links", "Look: " + "![" * 40_000),
@@ -94,6 +95,17 @@ def test_only_the_pathological_files_are_reported(pathological):
     assert not (project / "site").exists()
 
 
+def test_the_pathological_texts_build_quickly_and_safely_with_commonmark(make_project):
+    project = make_project({**PATHOLOGICAL, "content/site.yaml": MINIMAL["content/site.yaml"]})
+    code, _, stderr = run_build(project)  # no time box: cmark is linear (lists stop nesting at 100 levels)
+    assert code == 0, stderr
+    nested = parse_html((project / "site/c/stories/nested/index.html").read_bytes())
+    assert 50 <= len([el for el in nested.iter("ol")]) <= 200
+    links = parse_html((project / "site/links/index.html").read_bytes())
+    prose = next(div for div in links.iter("div") if div.get("class") == "prose")
+    assert text_of(prose).startswith("Look: ![![") and [el.tag for el in prose.iter()] == ["div", "p"]
+
+
 def test_the_same_site_without_the_pathological_files_builds_with_the_long_story(make_project):
     files = {k: v for k, v in PATHOLOGICAL.items() if "long" in k or k in MINIMAL}
     project = make_project(files)
@@ -126,9 +138,11 @@ LONG_TEXT = "\n\n".join([
 
 def test_a_long_text_converted_in_the_helper_equals_the_same_text_converted_here(monkeypatch):
     assert len(LONG_TEXT) > timebox.INLINE_CHARS
-    helped = MarkdownRenderer().render(LONG_TEXT, path="x.md", first_line=1, resolver=_Resolver(), diags=Diagnostics())
+    helped = MarkdownRenderer("python-markdown").render(LONG_TEXT, path="x.md", first_line=1, resolver=_Resolver(),
+                                                        diags=Diagnostics())
     monkeypatch.setattr(timebox, "INLINE_CHARS", 10 ** 9)  # everything in this process
-    here = MarkdownRenderer().render(LONG_TEXT, path="x.md", first_line=1, resolver=_Resolver(), diags=Diagnostics())
+    here = MarkdownRenderer("python-markdown").render(LONG_TEXT, path="x.md", first_line=1, resolver=_Resolver(),
+                                                      diags=Diagnostics())
     assert helped == here and 'id="same-heading_1"' in here
 
 

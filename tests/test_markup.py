@@ -1,4 +1,9 @@
-"""Markdown to safe HTML: features storytellers use, link resolution, and the sanitiser."""
+"""Markdown to safe HTML: features storytellers use, link resolution, and the sanitiser.
+
+Most tests run with both engines (the ``renderer`` fixture): links, images, video links,
+heading ids, footnotes, warnings and the sanitiser behave the same whichever a site uses.
+Where the two flavours of Markdown legitimately differ, each engine's own behaviour is asserted.
+"""
 from __future__ import annotations
 
 import html as htmllib
@@ -7,7 +12,9 @@ import re
 import html5lib
 import pytest
 
+import handbill.markup as markup
 from handbill.diagnostics import Diagnostics
+from handbill.markdown_engines import DEFAULT_ENGINE, ENGINES
 from handbill.markup import MARKDOWN_SETTINGS, MarkdownRenderer, Reference, sanitize_html
 
 STORY = "content/en/paid-leave/stories/maria.md"
@@ -39,9 +46,19 @@ class FakeResolver:
                 "srcset": f"/img/400-{ref.target} 400w, /img/{ref.target} 800w", "sizes": "100vw"}
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def renderer(request) -> MarkdownRenderer:
+    return MarkdownRenderer(request.param)
+
+
 @pytest.fixture(scope="module")
-def renderer() -> MarkdownRenderer:
-    return MarkdownRenderer()
+def commonmark() -> MarkdownRenderer:
+    return MarkdownRenderer("commonmark")
+
+
+@pytest.fixture(scope="module")
+def python_markdown() -> MarkdownRenderer:
+    return MarkdownRenderer("python-markdown")
 
 
 def render(renderer: MarkdownRenderer, text: str, first_line: int = 1,
@@ -94,15 +111,31 @@ def test_table_keeps_alignment_only(renderer):
     assert_safe(out)
 
 
-def test_footnotes(renderer):
+def test_footnotes_link_to_their_note_and_back(renderer):
     out = render(renderer, "I went back to work.[^1]\n\n[^1]: Two weeks after the birth.\n")
-    sup = elements(out, "sup")[0]
+    tree = [el for el in parse(out).iter() if isinstance(el.tag, str)]
+    by_id = {el.get("id"): el for el in tree if el.get("id")}
+    sup = next(el for el in tree if el.tag == "sup")
     ref = sup.find("a")
-    assert sup.get("id") == "fnref:1" and ref.get("href") == "#fn:1" and ref.get("class") == "footnote-ref"
-    div = [d for d in elements(out, "div") if d.get("class") == "footnote"][0]
-    note = div.find(".//li")
-    assert note.get("id") == "fn:1" and "Two weeks" in text_of(note)
-    assert note.find(".//a").get("href") == "#fnref:1"
+    assert "footnote-ref" in (ref.get("class"), sup.get("class"))
+    note = by_id[ref.get("href").removeprefix("#")]  # the mark links to the note ...
+    assert note.tag == "li" and "Two weeks" in text_of(note)
+    back = [a for a in note.iter("a") if a.get("class") == "footnote-backref"][0]
+    assert by_id[back.get("href").removeprefix("#")] in (ref, sup)  # ... and the note back to the mark
+    notes = [el for el in tree if el.get("class") in ("footnote", "footnotes")]
+    assert len(notes) == 1 and note in notes[0].iter()
+
+
+def test_footnote_markup_of_each_engine(commonmark, python_markdown):
+    """The theme styles both: `.footnote` (Python-Markdown's <div>) and `.footnotes` (cmark's <section>)."""
+    text = "Text.[^1]\n\n[^1]: The note.\n"
+    cm, pm = render(commonmark, text), render(python_markdown, text)
+    assert [s.get("class") for s in elements(cm, "section")] == ["footnotes"]
+    assert [(a.get("href"), a.get("id")) for a in elements(cm, "sup")[0].iter("a")] == [("#fn-1", "fnref-1")]
+    assert elements(cm, "li")[0].get("id") == "fn-1"
+    assert "data-footnotes" not in cm and "data-footnote-ref" not in cm  # nh3 keeps only allowlisted attributes
+    assert [d.get("class") for d in elements(pm, "div")] == ["footnote"]
+    assert elements(pm, "sup")[0].get("id") == "fnref:1" and elements(pm, "li")[0].get("id") == "fn:1"
 
 
 def test_smart_punctuation(renderer):
@@ -110,6 +143,7 @@ def test_smart_punctuation(renderer):
     text = text_of(elements(out, "p")[0])
     assert "\u201cI had no choice\u201d" in text
     assert "\u2013" in text and "\u2026" in text and "It\u2019s" in text
+    assert "\u201cI had no choice\u201d" in out  # characters, not entities, after sanitising (both engines)
 
 
 def test_heading_ids_keep_unicode_letters_and_are_unique(renderer):
@@ -118,6 +152,35 @@ def test_heading_ids_keep_unicode_letters_and_are_unique(renderer):
     assert ids[0] == "åsa-berättar"
     assert ids[1] == "مرحبا-بالعالم"
     assert len(set(ids)) == 3
+
+
+def test_repeated_headings_are_numbered_like_python_markdowns_toc(renderer):
+    out = render(renderer, "## Why\n\n## Why\n\n## Why_1\n\n## Why\n\n## !!!\n\n## ???\n")
+    assert [h.get("id") for h in elements(out, "h2")] == ["why", "why_1", "why_2", "why_3", "_1", "_2"]
+
+
+@pytest.mark.parametrize("heading, expected", [
+    ("مرحبا بالعالم", "مرحبا-بالعالم"),  # Arabic
+    ("नमस्ते दुनिया", "नमस्ते-दुनिया"),  # Devanagari: the vowel signs are kept
+    ("আমাদের গল্প", "আমাদের-গল্প"),  # Bengali
+    ("ශ්‍රී ලංකාව", "ශ්රී-ලංකාව"),  # Sinhala: the zero-width joiner (a format character) goes
+    ("你好，世界", "你好世界"),  # CJK, full-width comma dropped
+    ("Ελλάδα και Κύπρος", "ελλάδα-και-κύπρος"),
+])
+def test_non_latin_headings_get_ids(renderer, heading, expected):
+    out = render(renderer, f"## {heading}\n")
+    assert elements(out, "h2")[0].get("id") == expected
+
+
+def test_heading_id_comes_from_the_text_without_tags_entities_or_footnote_marks(renderer):
+    out = render(renderer, "## Why[^1] it *matters* &amp; `x<y` to [us](https://example.org)\n\n[^1]: Note.\n")
+    assert elements(out, "h2")[0].get("id") == "why-it-matters-xy-to-us"
+
+
+def test_heading_ids_never_repeat_the_footnotes_ids(renderer):
+    out = render(renderer, "## FN 1\n\n## fn:1\n\nText.[^1]\n\n[^1]: Note.\n")
+    ids = [el.get("id") for el in elements(out) if el.get("id")]
+    assert len(ids) == len(set(ids)) == 4  # two headings, the mark and the note
 
 
 def test_ids_start_fresh_for_each_document(renderer):
@@ -229,7 +292,19 @@ def test_video_page_link_alone_becomes_a_link_out(renderer, line, host):
 def test_video_link_inside_text_or_to_other_pages_is_left_alone(renderer):
     out = render(renderer, "See <https://youtu.be/abc> here.\n\nhttps://example.org/about\n")
     assert all(p.get("class") is None for p in elements(out, "p"))
-    assert [text_of(a) for a in elements(out, "a")] == ["https://youtu.be/abc"]
+    links = [text_of(a) for a in elements(out, "a")]
+    if renderer.engine == "commonmark":  # GitHub makes a bare address a link; Python-Markdown leaves it text
+        assert links == ["https://youtu.be/abc", "https://example.org/about"]
+    else:
+        assert links == ["https://youtu.be/abc"]
+
+
+def test_a_video_link_written_as_a_link_to_itself_or_with_a_query(commonmark):
+    for line in ("[https://youtu.be/abc](https://youtu.be/abc)", "https://www.youtube.com/watch?v=abc&t=42"):
+        out = render(commonmark, f"{line}\n")
+        paragraph = elements(out, "p")[0]
+        assert paragraph.get("class") == "video-link", out
+        assert paragraph.find("a").get("href") == line.split("](")[-1].rstrip(")")
 
 
 # --- the sanitiser ------------------------------------------------------------------------
@@ -337,7 +412,136 @@ def test_render_inline_stays_inline_and_safe(renderer):
     assert elements(link, "a")[0].get("rel") == "noopener noreferrer"
 
 
+@pytest.mark.parametrize("line", ["# 1986 was the year", "- a list?", "1. first", "> a quote", "+ plus",
+                                  "--- dashes", "```code", "[x]: https://example.org", "    indented",
+                                  "## Heading", "1) first", "<div>block</div> *em*"])
+def test_render_inline_never_makes_a_block(renderer, line):
+    out = renderer.render_inline(line)
+    assert {el.tag for el in elements(out)[1:]} <= {"em"}
+    assert not re.search(r"<(p|h\d|ul|ol|li|blockquote|pre|hr)\b", out), out
+    visible = text_of(parse(out))
+    assert visible.strip(), out
+    assert line.split()[-1].strip("*") in visible
+
+
+def test_render_inline_of_empty_text(renderer):
+    assert renderer.render_inline("") == renderer.render_inline("   \n ") == ""
+
+
 def test_settings_describe_the_configuration():
     assert isinstance(MARKDOWN_SETTINGS, str)
-    assert "toc" in MARKDOWN_SETTINGS and "slugify_unicode" in MARKDOWN_SETTINGS
+    assert "toc" in MARKDOWN_SETTINGS and "heading_slug" in MARKDOWN_SETTINGS
     assert "nh3" in MARKDOWN_SETTINGS and "markdown" in MARKDOWN_SETTINGS
+    assert "commonmark" in MARKDOWN_SETTINGS and "autolink" in MARKDOWN_SETTINGS
+
+
+def test_the_default_engine_is_commonmark_and_an_unknown_one_is_refused():
+    assert DEFAULT_ENGINE == "commonmark" and MarkdownRenderer().engine == "commonmark"
+    with pytest.raises(ValueError, match="commonmark, python-markdown"):
+        MarkdownRenderer("markdown-it")
+
+
+# --- where the two flavours differ ---------------------------------------------------------
+
+def test_a_list_right_after_a_paragraph_line(commonmark, python_markdown):
+    text = "What we ask:\n- paid leave\n- clean air\n"
+    assert [text_of(li) for li in elements(render(commonmark, text), "li")] == ["paid leave", "clean air"]
+    assert elements(render(python_markdown, text), "li") == []  # Python-Markdown wants a blank line first
+
+
+def test_nested_lists_by_indentation(commonmark, python_markdown):
+    two = "- Ohio\n  - Columbus\n"  # GitHub: indented to the parent's text
+    four = "- Ohio\n    - Columbus\n"  # Python-Markdown: four spaces
+    for renderer, text in ((commonmark, two), (commonmark, four), (python_markdown, four)):
+        outer = elements(render(renderer, text), "ul")[0]
+        assert outer.find("li/ul/li") is not None, text
+    assert len(elements(render(python_markdown, two), "ul")) == 1
+
+
+def test_hashtag_at_the_start_of_a_line_is_not_a_heading_in_commonmark(commonmark):
+    out = render(commonmark, "#PaidLeave now\n\n~~struck~~\n")
+    assert elements(out, "h1") == [] and "#PaidLeave now" in text_of(parse(out))
+    assert [text_of(el) for el in elements(out, "del")] == ["struck"]
+
+
+def test_task_list_boxes_are_text_not_form_inputs(commonmark):
+    diags = Diagnostics()
+    out = render(commonmark, "- [ ] call the mayor\n- [x] sign\n", diags=diags)
+    assert elements(out, "input") == [] and diags.items == []
+    assert "[ ] call the mayor" in text_of(parse(out))
+
+
+# --- hostile text to cmark: linear time, finished in the build process, and safe ---------------
+
+HOSTILE = {
+    "deep quotes": ">" * 10_000 + " x",
+    "deep quotes, spaced": "> " * 50_000 + "x",
+    "brackets": "[" * 50_000,
+    "image brackets": "![" * 40_000,
+    "numbered lists in lists": "1. " * 20_000 + "x",
+    "bullets in bullets": "- " * 40_000 + "x",
+    "nul bytes": "a\x00b<scr\x00ipt>" * 5_000,
+    "wide table": "|" + "a|" * 3_000 + "\n|" + "-|" * 3_000 + "\n" + ("|" + "<b onclick=x>x</b>|" * 3_000 + "\n") * 5,
+    "long table": "| a | b |\n|---|---|\n" + "| [x](javascript:alert(1)) | <img src=x onerror=alert(1)> |\n" * 4_000,
+    "emphasis": "**_" * 50_000,
+    "unclosed tags": "<a <a <a " * 20_000,
+    "headings": "<h2>" * 30_000 + "\n\n" + "## x\n" * 3_000,
+    "surrogate": "a\ud800b [x](y.md)",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_text_finishes_and_is_safe(commonmark, name):
+    diags = Diagnostics()
+    out = render(commonmark, HOSTILE[name], diags=diags)  # no timebox: cmark is linear; this must just return
+    assert_safe(out)
+    assert "\x00" not in out
+    if name.startswith("deep quotes"):  # cmark nests quotes without limit: refused like Python-Markdown's recursion
+        assert out == "" and [d.message for d in diags.errors] == [
+            "the lists or quotes in this text are nested too deeply to publish"]
+    else:
+        assert diags.errors == []
+
+
+def test_quotes_a_few_levels_deep_are_fine(commonmark):
+    out = render(commonmark, "> > > three levels\n")
+    assert len(elements(out, "blockquote")) == 3
+
+
+def test_commonmark_renders_a_story_without_a_helper_process(commonmark, monkeypatch):
+    from handbill import timebox
+    monkeypatch.setattr(timebox.Timebox, "convert", lambda *a: pytest.fail("cmark is not time-boxed"))
+    monkeypatch.setattr(timebox, "INLINE_CHARS", 0)
+    out = render(commonmark, "## Title\n\n" + "Words and more words. " * 2_000)
+    assert elements(out, "h2")[0].get("id") == "title"
+
+
+# --- the pattern path for cmark's own tags --------------------------------------------------------------
+
+REGULAR_TEXTS = [  # no "<" in them: every tag in cmark's HTML is cmark's own
+    '[a](x.md#frag "t\\"q&amp;") ![alt "q" & x](p%20q.jpg "ti&tle") [f](files/flyer.pdf) [j](javascript:alert(1))',
+    "x[^1] and [ref][r] mail@example.org www.example.com/a?b=1&c=2 [e]() ![v](clip.mp4) ![m](missing.jpg)\n\n"
+    "[r]: ../c/stories/missing.md\n[^1]: a note with [a link](https://example.org/a_(b))",
+    '## Heading & "quotes"\n\n[ü](ü.md) [sp](a%20b.md) ![](/media/x.png) [t](tel:+4612345) [m](mailto:a@b.org)',
+    "https://youtu.be/abc123\n\nhttps://vimeo.com/12345\n\n| a | b |\n|---|--:|\n| [x](y.md) | ![i](i.jpg) |",
+    "> quoted [link](https://exa.mple/?q=\"x\"&r='y')\n\n1. one ![a](b.jpg 'single')\n2. [two](../two.md#top)",
+    "    code [not](a.md)\n\n```\n[fenced](b.md)\n```\n\nVBScript:[v](vbscript:x) [d](data:text/html,x)",
+]
+
+
+class FileResolver(FakeResolver):
+    def file_link(self, ref: Reference) -> str | None:
+        return None if "missing" in ref.target else f"/files/{ref.target}"
+
+
+@pytest.mark.parametrize("text", REGULAR_TEXTS)
+def test_cmark_tags_found_by_pattern_are_rewritten_as_by_htmlparser(commonmark, text):
+    """The fast path for text without HTML gives the same HTML and the same warnings as the parser."""
+    html = commonmark._engine.convert(text)
+    results = []
+    for regular in (False, True):
+        diags, resolver = Diagnostics(), FileResolver()
+        rewritten = markup._Rewriter(html, markup._SourceLines(text, 3), resolver, STORY, diags).rewrite(regular)
+        results.append((rewritten, diags.report(), resolver.pages, resolver.images))
+    assert results[0] == results[1]
+    assert commonmark._regular(text) and not commonmark._regular(text + " <b>x</b>")

@@ -1,0 +1,117 @@
+"""`markdown:` in site.yaml chooses the engine: CommonMark/GFM (the default) or Python-Markdown.
+
+The choice reaches every renderer (the build process and its workers), and is part of every
+cache key: a body rendered by one engine is never served for the other.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, SITE_YAML, errors_of, parse_html, run_build, story, text_of
+from handbill import Diagnostics, parallel
+from handbill.markdown_engines import DEFAULT_ENGINE, ENGINES
+from handbill.parsecache import ParseCache
+from handbill.pipeline import render_site
+from handbill.project import load_site_config
+from handbill.schema import SITE
+from test_cache_build import options
+
+BODY = "What we ask:\n- paid leave\n- clean air\n\nA note.[^1]\n\n[^1]: From the survey.\n"
+WORLD = {**MINIMAL, "content/en/c/stories/maria.md": story("Maria's well", BODY)}
+
+
+def with_engine(engine: str | None) -> dict[str, str | bytes]:
+    site = SITE_YAML + (f"markdown: {engine}\n" if engine else "")
+    return {**WORLD, "content/site.yaml": site}
+
+
+def story_prose(files: dict[str, bytes]):
+    tree = parse_html(files["c/stories/maria/index.html"])
+    return next(div for div in tree.iter("div") if div.get("class") == "prose")
+
+
+def rendered(project: Path, cache: ParseCache | None = None, **extra) -> tuple[dict[str, bytes], ParseCache]:
+    cache = cache or ParseCache()
+    diags = Diagnostics(root=project)
+    result = render_site(options(project, "site", **extra), diags, cache=cache)
+    assert not diags.errors, diags.report()
+    return result.files, cache
+
+
+def test_the_schema_and_the_engines_agree():
+    assert SITE.keys["markdown"].choices == ENGINES and DEFAULT_ENGINE == "commonmark"
+
+
+@pytest.mark.parametrize("engine", [None, *ENGINES])
+def test_the_key_is_read_with_commonmark_as_default(make_project, engine):
+    project = make_project(with_engine(engine))
+    site = load_site_config(project / "content", Diagnostics(root=project), None)
+    assert site.markdown == (engine or "commonmark")
+
+
+@pytest.mark.parametrize("engine, items, notes", [
+    (None, ["paid leave", "clean air"], "footnotes"),  # GitHub's flavour: a list right after a line
+    ("commonmark", ["paid leave", "clean air"], "footnotes"),
+    ("python-markdown", [], "footnote"),  # Python-Markdown wants a blank line before a list
+])
+def test_the_site_is_rendered_with_its_engine(make_project, engine, items, notes):
+    files, _ = rendered(make_project(with_engine(engine)))
+    prose = story_prose(files)
+    assert [text_of(li) for li in prose.iter("li") if not li.get("id")] == items
+    assert [el.get("class") for el in prose.iter() if el.get("class") in ("footnote", "footnotes")] == [notes]
+
+
+def test_an_unknown_engine_is_an_error_at_its_line_naming_both(make_project):
+    project = make_project({**WORLD, "content/site.yaml": SITE_YAML + "markdown: github\n"})
+    code, _, stderr = run_build(project)
+    assert code == 1
+    line = SITE_YAML.count("\n") + 1
+    assert [block for block in errors_of(stderr) if not block.startswith("Build failed:")] == [
+        f"content/site.yaml:{line}:11: markdown cannot be 'github'\n"
+        "  hint: choose one of: commonmark, python-markdown"]
+
+
+def test_the_disk_cache_key_names_the_engine():
+    keys = set()
+    for engine in ENGINES:
+        cache = ParseCache()
+        cache.use_markdown_engine(engine)
+        keys.add(cache.markdown_key("Some *text*.", "content/en/c/stories/maria.md", 5))
+    assert len(keys) == 2
+
+
+def test_switching_engines_never_reuses_the_other_engines_bodies(make_project):
+    project = make_project(with_engine("commonmark"))
+    site_yaml = project / "content/site.yaml"
+    commonmark, cold = rendered(project)
+    assert cold.stats.rendered >= 3
+    site_yaml.write_text(SITE_YAML + "markdown: python-markdown\n", encoding="utf-8")
+    python_markdown, switched = rendered(project)  # a new process: only the disk cache is shared
+    assert switched.stats.render_disk_hits == 0 and switched.stats.rendered == cold.stats.rendered
+    assert story_prose(python_markdown).find(".//div[@class='footnote']") is not None
+    site_yaml.write_text(SITE_YAML + "markdown: commonmark\n", encoding="utf-8")
+    again, warm = rendered(project)  # the commonmark bodies are still stored
+    assert warm.stats.rendered == 0 and warm.stats.render_disk_hits == cold.stats.rendered
+    assert again == commonmark
+
+
+def test_serve_switching_engines_rerenders_from_memory_too(make_project):
+    project = make_project(with_engine(None))
+    cache = ParseCache()  # one cache across rebuilds, like `serve`
+    first, _ = rendered(project, cache, disk_cache=False)
+    (project / "content/site.yaml").write_text(SITE_YAML + "markdown: python-markdown\n", encoding="utf-8")
+    second, _ = rendered(project, cache, disk_cache=False)
+    assert cache.stats.render_hits == 0 and cache.stats.rendered >= 3
+    assert [li for li in story_prose(second).iter("li") if not li.get("id")] == []
+    assert first != second
+
+
+def test_workers_render_with_the_sites_engine(make_project, monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    project = make_project(with_engine("python-markdown"))
+    one, _ = rendered(project, disk_cache=False)
+    many, cache = rendered(project, workers=2)
+    assert cache.stats.prerendered >= 3 and cache.stats.rendered == 0  # the workers did the rendering
+    assert many == one
