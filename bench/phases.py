@@ -4,6 +4,7 @@
     python bench/phases.py                        # 1000 stories, one locale, 3 runs of each
     python bench/phases.py --n 10000 --locales en,sv,fr --translated 0.5 --runs 1
     python bench/phases.py --images 0.25          # a quarter of the stories with a 1600x1000 photo
+    python bench/phases.py --only-serve [--no-cards] [--profile serve.prof]   # only the serve rebuilds
 
 Every build but the ``serve`` ones is a whole ``python build.py build`` process (start-up and
 imports included), timed with ``os.wait4``: wall time, CPU time (user + system, worker
@@ -16,7 +17,7 @@ processes included) and peak memory (the largest process). The measures:
 | warm | the cache is warm, but the record of the last build is gone (as after a change anywhere) |
 | edit | one sentence added to one story |
 | cards cold / cards warm | the same with share cards (cold: no card cache) |
-| serve edit / serve unchanged | in this process: a ``serve`` rebuild after one story was saved (to the moment the files are written and the browser is told to reload) |
+| serve edit / serve unchanged | in this process: a ``serve`` rebuild after one story was saved (to the moment the files are written and the browser is told to reload); "serve cards": the same with share cards (cached after the first build) |
 
 It also prints the phases of one cold build, from ``build -v``. The site is made by
 ``bench/corpus.py`` in ``--workdir`` (default ``/tmp/handbill-phases``), outside the
@@ -26,6 +27,7 @@ load by 2x and more: compare runs made one after the other, never with a test.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -35,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -114,30 +117,68 @@ def measure(site: Site, n: int, runs: int) -> dict[str, list[dict[str, float]]]:
     return results
 
 
-def measure_serve(site: Site, n: int, runs: int) -> dict[str, list[dict[str, float]]]:
+def measure_serve(site: Site, n: int, runs: int, *, cards: bool = False,
+                  profile: Path | None = None) -> dict[str, list[dict[str, float]]]:
+    """``serve`` rebuilds in this process, as ``PreviewServer`` runs them (a server thread alive, the
+    survivors of each rebuild frozen for the garbage collector after the reload signal). The first
+    edit also starts the Markdown time-box helper, as the first save in ``serve`` does: the median
+    leaves it out. ``profile``: write a cProfile of the edit rebuilds there."""
     from handbill.pipeline import BuildOptions
+    from handbill.quietgc import QuietCollector
     from handbill.serve import Preview, preview_folder
 
+    gc.collect()  # the preview of an earlier measure is garbage now: a real `serve` has only one
     preview = Preview(BuildOptions(site.content, preview_folder(site.content), base_url="http://127.0.0.1:8000/",
-                                   cards=False), root=site.workdir)
+                                   cards=cards), root=site.workdir)
     first = preview.rebuild()
     assert first.ok, preview.problems
+    collector = QuietCollector()  # as PreviewServer does after each rebuild (after the reload signal)
+    collector.after_rebuild()
+    # The real preview rebuilds while its web server's thread runs, so it never forks workers
+    # (parallel._can_fork): keep a thread alive here too, or the numbers are not serve's.
+    server_stand_in = threading.Event()
+    threading.Thread(target=server_stand_in.wait, daemon=True).start()
     story = edited_story(site.content, n)
     original = story.read_text(encoding="utf-8")
-    results: dict[str, list[dict[str, float]]] = {"serve edit": [], "serve unchanged": []}
+    label = "serve cards" if cards else "serve"
+    results: dict[str, list[dict[str, float]]] = {f"{label} edit": [], f"{label} unchanged": []}
+    profiler = None
+    if profile is not None:
+        import cProfile
+        profiler = cProfile.Profile()
     try:
         for run in range(max(3, runs)):
             story.write_text(original + f"\n{SENTENCE} (serve {run})\n", encoding="utf-8")
             started = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
             rebuild = preview.rebuild()
-            results["serve edit"].append({"wall": time.perf_counter() - started, "cpu": 0, "rss": 0})
+            if profiler is not None:
+                profiler.disable()
+            results[f"{label} edit"].append({"wall": time.perf_counter() - started, "cpu": 0, "rss": 0})
+            collector.after_rebuild()
             assert rebuild.ok, preview.problems
+            page = _preview_page(preview.folder.root, story.relative_to(site.content))
+            if f"(serve {run})".encode() not in page.read_bytes():
+                raise SystemExit(f"STALE PAGE: the edited story was not rebuilt ({page})")
             started = time.perf_counter()
             preview.rebuild()
-            results["serve unchanged"].append({"wall": time.perf_counter() - started, "cpu": 0, "rss": 0})
+            results[f"{label} unchanged"].append({"wall": time.perf_counter() - started, "cpu": 0, "rss": 0})
+            collector.after_rebuild()
     finally:
+        collector.stop()
+        server_stand_in.set()
         story.write_text(original, encoding="utf-8")
+    if profiler is not None:
+        profiler.dump_stats(str(profile))
     return results
+
+
+def _preview_page(root: Path, story: Path) -> Path:
+    """The page of ``story`` (``<locale>/<campaign>/stories/<name>.md``): under its locale's folder, or at the root."""
+    locale, campaign = story.parts[0], story.parts[1]
+    in_locale = root / locale / campaign / "stories" / story.stem / "index.html"
+    return in_locale if in_locale.is_file() else root / campaign / "stories" / story.stem / "index.html"
 
 
 def phases(site: Site) -> list[tuple[str, float]]:
@@ -169,6 +210,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measure (default 3)")
     parser.add_argument("--no-cards", action="store_true", help="skip the measures with share cards")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve measures")
+    parser.add_argument("--only-serve", action="store_true",
+                        help="only the serve measures (with and without share cards; --no-cards: without only)")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the serve edit rebuilds to this file "
+                                                     "(view it with python -m pstats or snakeviz)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/handbill-phases"))
     parser.add_argument("--json", type=Path, help="also write every run to this file")
     args = parser.parse_args()
@@ -185,9 +230,19 @@ def main() -> None:
         stamp.write_text(json.dumps(wanted))
     site = Site(workdir, cards=False)
     site.build()  # untimed: warms the OS file cache and Python's bytecode, and fails early
+    if args.only_serve:
+        results = measure_serve(site, args.n, args.runs, profile=args.profile)
+        if not args.no_cards:
+            results.update(measure_serve(site, args.n, args.runs, cards=True))
+        print(f"# serve rebuilds: {args.n} stories, locales {args.locales}; Python {sys.version.split()[0]}, "
+              f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}\n")
+        print(report(results, args.n, 0))
+        return
     results = measure(site, args.n, args.runs)
     if not args.no_serve:
-        results.update(measure_serve(site, args.n, args.runs))
+        results.update(measure_serve(site, args.n, args.runs, profile=args.profile))
+        if not args.no_cards:
+            results.update(measure_serve(site, args.n, args.runs, cards=True))
     if not args.no_cards:
         results.update(measure(Site(workdir, cards=True), args.n, max(1, args.runs - 1)))
     steps = phases(site)

@@ -5,8 +5,9 @@ know its translations (hreflang, the language switcher) before it can be drawn.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import jinja2
 from babel import Locale
@@ -23,6 +24,7 @@ from .thankyou import thank_you_step
 from .views import EntryView, ViewBuilder, text_direction
 
 STORIES_ON_CAMPAIGN_PAGE = 3
+MORE_STORIES = 3  # under a story: the stories after it, wrapping around
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,11 @@ class Planner:
                                           "stories.html", t("stories_of", campaign=campaign.title), campaign.summary,
                                           campaign.is_fallback, context=common))
             for index, story in enumerate(its_stories):
-                others = its_stories[index + 1:] + its_stories[:index]
+                more = its_stories[index + 1:index + 1 + MORE_STORIES]  # the next ones, then from the top
+                more += its_stories[:min(index, MORE_STORIES - len(more))]
                 self.pages.append(PlannedPage(("entry", story.key), locale, story.path, "story.html", story.title,
                                               story.summary, story.is_fallback, lastmod=story.date,
-                                              context={"story": story, "campaign": campaign, "more": others[:3]}))
+                                              context={"story": story, "campaign": campaign, "more": more}))
             self.pages.extend(extras.pages)
         for page in pages:
             self.pages.append(PlannedPage(("entry", page.key), locale, page.path, "page.html", page.title,
@@ -168,18 +171,39 @@ class Planner:
 
 
 class PageRenderer:
-    """Renders planned pages with the theme, adding what every page shares."""
+    """Renders planned pages with the theme, adding what every page shares.
+
+    A page's template sees :meth:`shared_inputs` (the same for every page of a locale)
+    and :meth:`page_inputs` (its own), and nothing else: the page cache of `serve`
+    (:mod:`handbill.pagememo`) reuses a page whose inputs have the same fingerprint.
+    """
 
     def __init__(self, env: jinja2.Environment, project: Project, routes: Routes, catalog: Catalog,
-                 pages: list[PlannedPage], sites: dict[str, LocaleSite], asset_href: Callable[[str], str]):
+                 pages: list[PlannedPage], sites: dict[str, LocaleSite], static_versions: Mapping[str, str]):
         self.env, self.project, self.routes, self.catalog = env, project, routes, catalog
-        self.sites, self.asset_href = sites, asset_href
+        self.sites, self.static_versions = sites, static_versions
         self.translated: dict[tuple[str, ...], dict[str, PlannedPage]] = {}
         for page in pages:
             if not page.is_fallback:
                 self.translated.setdefault(page.ident, {})[page.locale] = page
         self.names = {code: native_name(code) for code in project.site.locales}
         self.formats = locale_formats(project)
+        self.menus = {code: self._menus(code, site) for code, site in sites.items()}
+        self.home_and_feed = {code: (routes.href(routes.home(code)), routes.href(routes.feed(code))) for code in sites}
+        self._switchers: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # ident -> (code, href) of each language
+
+    def asset_href(self, name: str) -> str:
+        """The link to a static file of the theme, with ``?v=`` and the hash of its bytes (a new file busts caches)."""
+        path = f"static/{name}"
+        version = self.static_versions.get(path)
+        return f"{self.routes.href(path)}?v={version}" if version is not None else self.routes.href(path)
+
+    def _menus(self, locale: str, site: LocaleSite) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+        """The campaigns in the navigation and the pages in the footer of every page of a locale."""
+        nav = [(c.meta.get("title", ""), self.routes.href(self.routes.campaign(locale, c.campaign)), c.campaign)
+               for c in site.campaigns]
+        footer = [(p.meta.get("title", ""), self.routes.href(self.routes.page(locale, p.slug))) for p in site.pages]
+        return nav, footer
 
     def alternates(self, page: PlannedPage) -> tuple[tuple[str, str], ...]:
         """hreflang links: every translation including this page, and x-default."""
@@ -201,43 +225,76 @@ class PageRenderer:
         return self.routes.absolute(page.path)
 
     def languages(self, page: PlannedPage) -> list[Language]:
-        translations = self.translated.get(page.ident, {})
-        result = []
-        for code in self.project.site.locales:
-            target = translations.get(code)
-            path = target.path if target is not None else self.routes.home(code)
-            result.append(Language(code, self.names[code], self.routes.href(path), code == page.locale,
-                                   text_direction(code)))
-        return result
+        """The language switcher: this page in every language, else that language's home page."""
+        if page.ident not in self._switchers:  # the same links for every translation of the page
+            translations = self.translated.get(page.ident, {})
+            self._switchers[page.ident] = [
+                (code, self.routes.href(translations[code].path if code in translations else self.routes.home(code)))
+                for code in self.project.site.locales]
+        return [Language(code, self.names[code], href, code == page.locale, text_direction(code))
+                for code, href in self._switchers[page.ident]]
 
     def og_locales(self, page: PlannedPage) -> tuple[str, list[str]]:
         """Open Graph locales: the page's text language, and the languages it is translated into."""
         entry = page.context.get("story") or page.context.get("entry") or page.context.get("campaign")
         text_locale = entry.lang if page.is_fallback and entry is not None else page.locale
         others = [] if page.is_fallback or page.noindex else \
-            [og_locale(code) for code in sorted(self.translated.get(page.ident, {})) if code != page.locale]
-        return og_locale(text_locale), others
+            [_og_locale(code) for code in sorted(self.translated.get(page.ident, {})) if code != page.locale]
+        return _og_locale(text_locale), others
 
-    def render(self, page: PlannedPage) -> str:
-        site = self.sites[page.locale]
-        t = self.catalog.translator(page.locale, self.formats[page.locale])
+    def page_inputs(self, page: PlannedPage) -> dict[str, Any]:
+        """What the template of ``page`` sees that differs from page to page (plain data)."""
         og_main, og_alternates = self.og_locales(page)
-        nav = [(c.meta.get("title", ""), self.routes.href(self.routes.campaign(page.locale, c.campaign)), c.campaign)
-               for c in site.campaigns]
-        footer = [(p.meta.get("title", ""), self.routes.href(self.routes.page(page.locale, p.slug))) for p in site.pages]
+        nav, footer = self.menus[page.locale]
+        home_href, feed_href = self.home_and_feed[page.locale]
         meta = PageMeta(page.title, page.description, self.canonical(page), self.alternates(page), page.noindex, page.path)
-        context = {
-            "site": self.project.site, "locale": page.locale, "dir": text_direction(page.locale), "t": t,
-            "og_locale": og_main, "og_locale_alternates": og_alternates, "formats": self.formats[page.locale],
-            "url": self.routes.href, "abs_url": self.routes.absolute, "asset": self.asset_href,
-            "home_href": self.routes.href(self.routes.home(page.locale)),
-            "feed_href": self.routes.href(self.routes.feed(page.locale)),
+        return {
+            "locale": page.locale, "dir": text_direction(page.locale),
+            "og_locale": og_main, "og_locale_alternates": og_alternates,
+            "home_href": home_href, "feed_href": feed_href,
             "nav": nav, "footer_pages": footer, "languages": self.languages(page) if len(self.names) > 1 else [],
             "page": meta, "current_campaign": page.context.get("campaign").campaign if page.context.get("campaign") else "",
             **page.context,
         }
+
+    def shared_inputs(self, locale: str) -> tuple[Any, ...]:
+        """Plain data that decides everything else a template of ``locale`` sees: the site, ``t``
+        (the strings), ``formats``, ``url``, ``abs_url`` and ``asset`` (the routes and static files).
+
+        Whatever :meth:`render` adds to the context beside :meth:`page_inputs` must be covered here.
+        """
+        catalog = self.catalog
+        return (self.project.site, locale, self.formats[locale], self.routes, dict(self.static_versions),
+                catalog.default_locale, catalog.content, catalog.theme_tables, catalog.overrides)
+
+    def render(self, page: PlannedPage, strings_used: set[str] | None = None) -> str:
+        """The page's HTML; ``strings_used``: a set that gets the key of every UI string the template asked for."""
+        t = self.catalog.translator(page.locale, self.formats[page.locale])
+        if strings_used is not None:
+            t = _noting(t, strings_used)
+        context = {
+            "site": self.project.site, "t": t, "formats": self.formats[page.locale],
+            "url": self.routes.href, "abs_url": self.routes.absolute, "asset": self.asset_href,
+            **self.page_inputs(page),
+        }
         template = self.env.get_template(page.template)
         return template.render(context)
+
+
+@functools.lru_cache(maxsize=256)
+def _og_locale(code: str) -> str:
+    """``og_locale``, remembered: every page asks, and Babel is slow to answer (as views.text_direction)."""
+    return og_locale(code)
+
+
+def _noting(t: Callable[..., str], used: set[str]) -> Callable[..., str]:
+    """``t``, noting the keys asked for (their warnings are given again when the page is reused)."""
+
+    def noted(key: str, n: int | None = None, **params: object) -> str:
+        used.add(key)
+        return t(key, n, **params)
+
+    return noted
 
 
 def locale_formats(project: Project) -> dict[str, LocaleFormats]:

@@ -46,7 +46,7 @@ CHUNKS_PER_WORKER = 4  # smaller chunks even out the load when some stories have
 _JOBS: list[tuple[Entry, dict[str, Entry]]] = []  # set by render_ahead just before the workers fork
 _VIEWS: ViewBuilder | None = None
 _CACHE: ParseCache | None = None
-_RENDER: Callable[[Any], str] | None = None  # set by render_pages just before the workers fork
+_RENDER: Callable[[Any], Any] | None = None  # set by render_pages just before the workers fork
 _PAGES: Sequence[Any] = []
 _DIAGS: Diagnostics | None = None
 
@@ -91,12 +91,12 @@ def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: 
     return True
 
 
-def render_pages(render: Callable[[Any], str], pages: Sequence[Any], diags: Diagnostics,
-                 emit: Callable[[int, bytes], None], workers: int = 0,
+def render_pages(render: Callable[[Any], Any], pages: Sequence[Any], diags: Diagnostics,
+                 emit: Callable[[int, Any], None], workers: int = 0,
                  progress: Callable[..., Iterable[Any]] | None = None) -> int:
     """Render pages with ``render`` on ``workers`` processes (0: one per core), passing each to ``emit``.
 
-    ``emit(index, html_bytes)`` is called in page order. The problems a worker's pages
+    ``emit(index, render(page))`` is called in page order (what ``render`` returns must pickle). The problems a worker's pages
     reported are added to ``diags`` in page order too, so the build reports exactly what a
     one-process build would (Diagnostics drops repeats). Returns how many pages were
     emitted, always the first ones: all of them, or none when it was not worth it (few
@@ -126,9 +126,9 @@ def render_pages(render: Callable[[Any], str], pages: Sequence[Any], diags: Diag
                 for chunk in (progress or (lambda label, items, total: items))("Rendering pages", results, len(chunks)):
                     if chunk is None:
                         break
-                    html, problems = chunk
+                    rendered, problems = chunk
                     diags.extend(problems)
-                    for data in html:
+                    for data in rendered:
                         emit(done, data)  # an error writing it is the caller's, as in one process
                         done += 1
             except BrokenProcessPool:
@@ -139,17 +139,17 @@ def render_pages(render: Callable[[Any], str], pages: Sequence[Any], diags: Diag
     return done
 
 
-def _render_page_chunk(indices: range) -> tuple[list[bytes], list[Diagnostic]] | None:
+def _render_page_chunk(indices: range) -> tuple[list[Any], list[Diagnostic]] | None:
     """In a worker: render some pages; None when one fails (the main process redoes them all to report it)."""
     assert _RENDER is not None and _DIAGS is not None
     known = len(_DIAGS.items)
-    html = []
+    rendered = []
     for index in indices:
         try:
-            html.append(_RENDER(_PAGES[index]).encode("utf-8"))
+            rendered.append(_RENDER(_PAGES[index]))
         except Exception:  # noqa: BLE001 - a template error, reported by the one-process rerun
             return None
-    return html, _DIAGS.items[known:]
+    return rendered, _DIAGS.items[known:]
 
 
 def missing_work(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseCache) -> list[tuple[Entry, dict[str, Entry]]]:
@@ -208,8 +208,9 @@ def _render_chunk(indices: range) -> tuple[list[tuple[Any, Any]], list[tuple[Any
     assert _VIEWS is not None and _CACHE is not None
     local = ParseCache()
     local.use_disk(_CACHE.disk)  # each worker stores what it renders: written on both cores
+    local.use_markdown_engine(_CACHE.markdown_engine)
     builder = dataclasses.replace(_VIEWS, assets=local.asset_store(_VIEWS.assets.content), markdown=local.markdown,
-                                  diags=Diagnostics(root=_VIEWS.diags.root))
+                                  diags=Diagnostics(root=_VIEWS.diags.root), memo=None)
     for index in indices:
         entry, keys = _JOBS[index]
         try:

@@ -8,7 +8,8 @@ clean build.
 
 - **Parsed files** (site.yaml, campaign.yaml, a story's front matter and body):
   keyed by path and the SHA-256 of the file's bytes. The problems found while parsing
-  are stored with the result and reported again on every build that uses it.
+  are stored with the result and reported again on every build that uses it. A file
+  whose stat did not change is not even read again (:mod:`handbill.filedigests`).
 - **Rendered Markdown**: keyed by the file, the line where the body starts and the
   text. Rendering asks the resolver where links and images go; those questions and
   answers are recorded, and a remembered result is used only when the resolver gives
@@ -37,6 +38,7 @@ import jinja2
 from .assets import AssetStore
 from .diagnostics import Diagnostics
 from .diskcache import MAX_VARIANTS, DiskCache, Rendered
+from .filedigests import FileDigests
 from .images import PublishedImage
 from .markup import MarkdownRenderer, Reference, Resolver
 from .theme import Theme
@@ -82,8 +84,10 @@ class ParseCache:
         self._photos: dict[tuple[str, bytes], _Entry] = {}
         self._environment: tuple[tuple, jinja2.Environment] | None = None
         self._renderer: MarkdownRenderer | None = None
+        self.markdown_engine = "commonmark"  # site.yaml's `markdown:` (load_project sets it); in every Markdown key
         self.disk: DiskCache | None = None
         self._digests: dict[Path, bytes] = {}  # photo path -> SHA-256, for the current build only
+        self.files = FileDigests()  # content files and photos: read again only when their stat changed
 
     def use_disk(self, disk: DiskCache | None) -> None:
         """Also keep results in (and take them from) ``disk``; None: memory only."""
@@ -96,6 +100,7 @@ class ParseCache:
         self.generation += 1
         self.stats = CacheStats()
         self._digests = {}
+        self.files.start()
 
     def forget_unused(self) -> None:
         """Drop what the last build did not use (old versions of edited files), so memory stays flat.
@@ -106,6 +111,7 @@ class ParseCache:
         for table in (self._parses, self._markdown, self._photos):
             for key in [k for k, entry in table.items() if entry.used != self.generation]:
                 del table[key]
+        self.files.forget_unused()
 
     # --- parsed files ------------------------------------------------------------------------
 
@@ -115,13 +121,16 @@ class ParseCache:
         ``what`` names the kind of parse (``yaml``, ``markdown``), so one file read two
         ways is cached twice. Problems are reported to ``diags`` each time, cached or not.
         """
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
-            text = read_text(path, diags)  # reports why the file cannot be read
-            return None if text is None else parse(text, diags)
-        key = (what, str(path), _digest(data))
-        entry = self._parses.get(key)
+        digest = self.files.known(path)  # without reading the file, when its stat says it is unchanged
+        entry = self._parses.get((what, str(path), digest)) if digest is not None else None
+        if entry is None:  # read it (then ``data`` is set for the parse below)
+            try:
+                data, digest = self.files.read(path)
+            except OSError:
+                text = read_text(path, diags)  # reports why the file cannot be read
+                return None if text is None else parse(text, diags)
+            key = (what, str(path), digest)
+            entry = self._parses.get(key)
         if entry is None:
             found = Diagnostics(root=diags.root)
             text = decode_text(data, path, found)
@@ -141,14 +150,24 @@ class ParseCache:
     def markdown(self) -> "CachedMarkdown":
         """A Markdown renderer (same methods as MarkdownRenderer) that remembers its results."""
         if self._renderer is None:
-            self._renderer = MarkdownRenderer()
+            self._renderer = MarkdownRenderer(self.markdown_engine)
         return CachedMarkdown(self._renderer, self)
+
+    def use_markdown_engine(self, engine: str) -> None:
+        """Render Markdown with ``engine`` from now on; the bodies the other engine rendered are forgotten."""
+        if engine != self.markdown_engine:
+            self.markdown_engine, self._renderer = engine, None
+            self._markdown.clear()
+
+    def markdown_key(self, text: str, path: str | Path, first_line: int) -> str:
+        """A body's key in .handbill-cache, the engine in it (before a NUL: no two pairs collide)."""
+        return DiskCache.markdown_key(f"{self.markdown_engine}\0{text}", path, first_line)
 
     def knows_markdown(self, text: str, path: str | Path, first_line: int) -> bool:
         """True when a rendering of this body is remembered or stored (it may still not fit this build)."""
         if (str(path), first_line, text) in self._markdown:
             return True
-        return self.disk is not None and self.disk.has_markdown(DiskCache.markdown_key(text, path, first_line))
+        return self.disk is not None and self.disk.has_markdown(self.markdown_key(text, path, first_line))
 
     def remember_markdown(self, key: tuple[str, int, str], rendered: Rendered) -> None:
         """Take a rendering made elsewhere (a worker process) into memory; the next lookup checks it."""
@@ -172,7 +191,7 @@ class ParseCache:
                     return rendered
         if self.disk is not None:
             tried = [r.calls for r in entry.value] if entry is not None else []
-            for stored in self.disk.markdown_variants(DiskCache.markdown_key(text, path, first_line), path, diags):
+            for stored in self.disk.markdown_variants(self.markdown_key(text, path, first_line), path, diags):
                 if stored.calls not in tried and _same_answers(resolver, stored.calls):
                     entry = self._markdown.setdefault(key, _Entry([], self.generation))
                     _add_variant(entry.value, stored)
@@ -188,9 +207,9 @@ class ParseCache:
     # --- photos ------------------------------------------------------------------------------
 
     def photo_digest(self, path: Path) -> bytes:
-        """SHA-256 of a photo's bytes, read once per build."""
+        """SHA-256 of a photo's bytes, read once per build, and only when its stat changed."""
         if path not in self._digests:
-            self._digests[path] = _digest(path.read_bytes())
+            self._digests[path] = self.files.digest(path)
         return self._digests[path]
 
     def knows_photo(self, path: Path) -> bool:
@@ -284,7 +303,7 @@ class CachedMarkdown:
         _add_variant(entry.value, rendered)
         cache.stats.rendered += 1
         if cache.disk is not None:
-            cache.disk.put_markdown(DiskCache.markdown_key(text, path, first_line), path, rendered, problems)
+            cache.disk.put_markdown(cache.markdown_key(text, path, first_line), path, rendered, problems)
         diags.extend(rendered.problems)
         return html
 

@@ -1,6 +1,7 @@
 """The whole build, as a table of contents of its steps."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import traceback
@@ -11,21 +12,25 @@ from typing import Callable, Mapping
 import jinja2
 
 from .campaign_extras import extra_files
-from .cards import card_cache, draw_cards, plan_cards
+from .cardmemo import card_settings
+from .cards import CardJob, card_cache, draw_cards, plan_cards
 from .console import Console, plural
 from .diagnostics import BuildFailed, Diagnostics
 from .diskcache import DiskCache
 from .feeds import FeedItem, SitemapUrl, atom_feed, robots, sitemap
+from .fonts import load_fonts
 from .headers import site_headers
 from .locales import localize
+from .memo import RebuildMemo
+from .pagememo import DrawnPage, ask_again, draw_page
 from .pages import PageRenderer, PlannedPage, Planner, campaign_css
 from .parallel import render_ahead, render_pages
 from .parsecache import ParseCache
 from .project import Project, load_project
 from .routes import Routes, output_file
 from .share import add_share
-from .strings import load_catalog
-from .theme import load_theme
+from .strings import Catalog, load_catalog
+from .theme import Theme, load_theme
 from .views import ViewBuilder
 from .writer import StagedOutput, check_output_dir
 
@@ -58,17 +63,22 @@ class BuildResult:
 
 
 def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache | None = None,
-                console: Console | None = None, sink: Callable[[str, bytes], None] | None = None) -> BuildResult:
+                memo: RebuildMemo | None = None, console: Console | None = None,
+                sink: Callable[[str, bytes], None] | None = None) -> BuildResult:
     """Read, check and render everything into memory. Touches no output folder.
 
     ``cache`` carries parses from earlier builds (``serve``); without it everything is
     read afresh, and only rendered Markdown and photos come from ``.handbill-cache/``
-    (``options.disk_cache``). ``console`` is told about each phase. With ``sink``, each
-    HTML page is handed to ``sink(path, bytes)`` as soon as it is rendered instead of
-    being kept in ``result.files`` (``build`` streams pages into its staging folder, so
-    memory does not grow with the size of the site).
+    (``options.disk_cache``). ``memo`` (``serve``) carries the views, share links,
+    cards and pages of earlier builds, reused where their inputs are unchanged (see
+    memo.py). ``console`` is told about each phase. With ``sink``, each HTML page is
+    handed to ``sink(path, bytes)`` as soon as it is rendered instead of being kept in
+    ``result.files`` (``build`` streams pages into its staging folder, so memory does
+    not grow with the size of the site).
     """
     cache = cache or ParseCache()
+    if memo is not None:
+        memo.start_build()
     if options.disk_cache and cache.disk is None:
         cache.use_disk(DiskCache.beside(options.content))
     console = console or Console.silent()
@@ -81,54 +91,43 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     routes = Routes(project.site.base_url, project.site.default_locale)
     assets = cache.asset_store(options.content)
     views = ViewBuilder(routes, assets, project.inventory.locale_dirs, project.site.default_locale, diags,
-                        markdown=cache.markdown)
+                        markdown=cache.markdown, memo=memo.views if memo is not None else None)
     if render_ahead(sites, views, cache, options.workers):  # a cold cache: Markdown and photos on every core
         console.phase(f"Rendered {plural(cache.stats.prerendered, 'text')} and their photos in worker processes")
     pages = Planner(project, sites, routes, catalog, views).plan()
     console.phase(f"Planned {plural(len(pages), 'page')} in {plural(len(sites), 'locale')} "
                   f"({plural(len(assets.images), 'photo')})")
-    cards = plan_cards(pages, project, theme.dirs, routes, assets, catalog.translator, diags) if options.cards else {}
-    add_share(pages, cards, project, routes, catalog.translator)
+    cards = _plan_cards(pages, project, theme, routes, assets, catalog, diags, memo) if options.cards else {}
+    add_share(pages, cards, project, routes, catalog.translator, memo=memo.shares if memo is not None else None,
+              card_key=memo.cards.key_of if memo is not None else None)
     result = BuildResult(diags, pages=len(pages), locales=len(sites), base_url=routes.base_url, theme_dirs=theme.dirs)
     files: dict[str, bytes] = {}
     result.files = files
     _add_static(files, theme, project, sites)
     static_hashes = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in files.items()}
-
-    def asset_href(name: str) -> str:
-        path = f"static/{name}"
-        return f"{routes.href(path)}?v={static_hashes[path]}" if path in static_hashes else routes.href(path)
-
     if diags.errors:  # rendering on top of broken input only adds noise
         return result
-    renderer = PageRenderer(cache.environment(theme), project, routes, catalog, pages, sites, asset_href)
+    renderer = PageRenderer(cache.environment(theme), project, routes, catalog, pages, sites, static_hashes)
 
-    def emit(index: int, data: bytes) -> None:
-        path = output_file(pages[index].path)
+    def stream(path: str, data: bytes) -> None:
         if sink is None:
             _put(files, path, data)
         else:
             sink(path, data)  # the writer refuses a path written twice
             result.streamed.append(path)
 
-    done = render_pages(renderer.render, pages, diags, emit, options.workers, console.progress)  # on every core
-    for index in console.progress("Rendering pages", range(done, len(pages))):  # the rest in this process
-        try:
-            html = renderer.render(pages[index])
-        except jinja2.TemplateError as exc:
-            _report_template_error(exc, pages[index], diags)
-            return result
-        emit(index, html.encode("utf-8"))
+    def emit(index: int, data: bytes) -> None:
+        stream(output_file(pages[index].path), data)
+
+    if not _draw_pages(pages, renderer, catalog, diags, emit, memo, options.workers, console):
+        return result  # a template error, reported
     _add_feeds(files, project, routes, catalog, planner_views=views, pages=pages)
     for path, data in extra_files(pages):  # .ics calendars and QR codes of the campaigns
         _put(files, path, data)
     _put(files, "sitemap.xml", sitemap(_sitemap_urls(pages, renderer, routes)).encode())
     _put(files, "robots.txt", robots(routes.absolute("sitemap.xml")).encode())
     _put(files, "_headers", site_headers(project, sites).encode())
-    drawn = draw_cards(list(cards.values()), card_cache(options.content), diags, options.card_workers)
-    result.cards_drawn = drawn.drawn
-    for path, data in sorted(drawn.files.items()):
-        _put(files, path, data)
+    result.cards_drawn = _draw_cards(cards, options, diags, stream, memo)
     for path, image in sorted(assets.images.items()):
         for copy in image.renditions:
             files.setdefault(copy.path, copy.data)
@@ -137,7 +136,63 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     for rel, path in sorted(project.inventory.media.items()):
         files.setdefault(f"media/{rel}", path.read_bytes())
     console.phase(f"Rendered {plural(len(pages), 'page')} ({plural(len(files) + len(result.streamed), 'file')} in all)")
+    if memo is not None:
+        memo.finish_build()
     return result
+
+
+def _plan_cards(pages: list[PlannedPage], project: Project, theme: Theme, routes: Routes, assets, catalog: Catalog,
+                diags: Diagnostics, memo: RebuildMemo | None) -> dict[str, CardJob]:
+    """The share card of every story and campaign page, planned afresh or (``memo``) where its inputs changed."""
+    def plan(some: list[PlannedPage], problems: Diagnostics) -> dict[str, CardJob]:
+        return plan_cards(some, project, theme.dirs, routes, assets, catalog.translator, problems)
+
+    if memo is None:
+        return plan(pages, diags)
+    settings = card_settings(theme.dirs, project, routes, load_fonts(theme.dirs))
+    return memo.cards.plan(pages, plan, settings, project, assets.images, catalog.translator, memo.fingerprints, diags)
+
+
+def _draw_cards(cards: dict[str, CardJob], options: BuildOptions, diags: Diagnostics,
+                sink: Callable[[str, bytes], None], memo: RebuildMemo | None) -> int:
+    """Hand every card's JPEG to ``sink``: from ``memo``, the card cache, or drawn. Returns how many were drawn."""
+    def draw(jobs: list[CardJob], to: Callable[[str, bytes], None]) -> int:
+        return draw_cards(jobs, card_cache(options.content), diags, options.card_workers, sink=to).drawn
+
+    return memo.cards.draw(cards, draw, sink) if memo is not None else draw(list(cards.values()), sink)
+
+
+def _draw_pages(pages: list[PlannedPage], renderer: PageRenderer, catalog: Catalog, diags: Diagnostics,
+                emit: Callable[[int, bytes], None], memo: RebuildMemo | None, workers: int, console: Console) -> bool:
+    """Hand every page's HTML to ``emit(index, html)``: reused from ``memo`` when its inputs are unchanged,
+    else rendered (on every core when there are many). False after a template error (reported)."""
+    keys = memo.pages.keys(pages, renderer, memo.fingerprints) if memo is not None else [None] * len(pages)
+    todo: list[int] = []
+    reused_strings: dict[str, set[str]] = {}
+    for index, key in enumerate(keys):
+        drawn = memo.pages.find(key) if memo is not None else None
+        if drawn is None:
+            todo.append(index)
+        else:
+            reused_strings.setdefault(pages[index].locale, set()).update(drawn.strings)
+            emit(index, drawn.html)
+
+    def done(position: int, drawn: DrawnPage) -> None:
+        if memo is not None:
+            memo.pages.keep(keys[todo[position]], drawn)
+        emit(todo[position], drawn.html)
+
+    draw = functools.partial(draw_page, renderer)
+    finished = render_pages(draw, [pages[i] for i in todo], diags, done, workers, console.progress)  # on every core
+    for position in console.progress("Rendering pages", range(finished, len(todo))):  # the rest in this process
+        try:
+            drawn = draw(pages[todo[position]])
+        except jinja2.TemplateError as exc:
+            _report_template_error(exc, pages[todo[position]], diags)
+            return False
+        done(position, drawn)
+    ask_again(catalog, reused_strings, renderer.formats)  # the reused pages' UI strings warn as if drawn
+    return True
 
 
 def _report_template_error(exc: jinja2.TemplateError, page: PlannedPage, diags: Diagnostics) -> None:

@@ -34,6 +34,7 @@ class SiteConfig:
     theme: str
     petition: dict[str, Any]
     share: dict[str, Any]
+    markdown: str = "commonmark"  # the Markdown engine: commonmark (GitHub's flavour) or python-markdown
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
         chosen_base += "/"
     return SiteConfig(path if path.is_file() else None, data, values.get("title", "Campaign"),
                       values.get("description", ""), chosen_base, default, tuple(locales),
-                      values.get("theme", "default"), values.get("petition", {}), values.get("share", {}))
+                      values.get("theme", "default"), values.get("petition", {}), values.get("share", {}),
+                      values.get("markdown", "commonmark"))
 
 
 def _check_top_folders(inv: Inventory, site: SiteConfig, diags: Diagnostics) -> None:
@@ -164,6 +166,8 @@ def load_project(content: Path, diags: Diagnostics, *, base_url: str | None = No
                  cache: ParseCache | None = None) -> Project:
     """Read and check every source of the content folder (``cache``: parses to reuse, see parsecache.py)."""
     site = load_site_config(content, diags, base_url, cache)
+    if cache is not None:  # its Markdown renderer uses the site's engine, and keys what it keeps by it
+        cache.use_markdown_engine(site.markdown)
     inv = scan(content, set(site.locales), diags)
     _check_top_folders(inv, site, diags)
     project = Project(content, site, inv)

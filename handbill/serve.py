@@ -3,8 +3,9 @@
 The preview is built into its own folder, ``.handbill-cache/preview/`` beside the
 content folder, never ``site/``, with ``base_url`` pointed at the local address, so a
 preview can never be deployed by mistake. Every rebuild runs the whole pipeline over
-cached parses (:class:`~handbill.parsecache.ParseCache`) and writes only the files
-whose bytes changed, so the preview always equals a clean build.
+cached parses (:class:`~handbill.parsecache.ParseCache`), reusing the views, share
+links, cards and pages whose inputs did not change (:class:`~handbill.memo.RebuildMemo`),
+and writes only the files whose bytes changed, so the preview always equals a clean build.
 
 A bad edit never stops the server: until the next good save, every page of the
 preview shows the problems (file:line, what to do) instead of the page.
@@ -30,8 +31,10 @@ from urllib.parse import unquote
 from .console import Console, plural
 from .diagnostics import Diagnostics
 from .livereload_adapter import LiveServer, Response
+from .memo import RebuildMemo
 from .parsecache import ParseCache
 from .pipeline import BuildOptions, render_site
+from .quietgc import QuietCollector
 from .sources import is_junk
 from .theme import default_theme_dir
 
@@ -193,7 +196,8 @@ class PreviewFolder:
         for rel in sorted(set(current) - set(files)):
             (self.root / rel).unlink(missing_ok=True)
             changes.removed.append(rel)
-        self._prune_empty_folders()
+        if changes.removed or self._current is None:  # only a removal can leave a folder empty
+            self._prune_empty_folders()
         for rel, data in sorted(files.items()):
             if current.get(rel) != data:
                 self._write(rel, data)
@@ -287,6 +291,7 @@ class Preview:
         self.root = Path(root or Path.cwd())  # problems are shown relative to this folder
         self.folder = PreviewFolder(options.out)
         self.cache = ParseCache()
+        self.memo = RebuildMemo()
         self.problems: str | None = None  # the report of the last build when it failed
         self.changed: tuple[str, ...] = ()  # the files whose save started the last build, as shown
         self.crashed = False
@@ -304,7 +309,7 @@ class Preview:
             diags = Diagnostics(root=self.root)
             self.cache.start_build()
             try:
-                result = render_site(self.options, diags, cache=self.cache, console=console)
+                result = render_site(self.options, diags, cache=self.cache, memo=self.memo, console=console)
             except Exception:  # a bug in handbill: show it, keep serving
                 return self._failed(started, traceback.format_exc(), crashed=True)
             if diags.items:
@@ -379,6 +384,7 @@ class PreviewServer:
         self.preview = Preview(options, root=root)
         roots = {p.resolve(): None for p in (self.content, self.content.parent / "themes", default_theme_dir()) if p.is_dir()}
         self.watcher = ChangeWatcher(list(roots))
+        self.collector = QuietCollector()  # no full garbage collection inside a rebuild
         self._stop = threading.Event()
         self._poll_lock = threading.Lock()
         self._poller: threading.Thread | None = None
@@ -389,6 +395,7 @@ class PreviewServer:
     def first_build(self) -> Rebuild:
         rebuild = self.preview.rebuild(console=self.console)
         self.console.info(describe_rebuild("Preview", rebuild, verb="built"))
+        self.collector.after_rebuild()
         return rebuild
 
     def poll_once(self) -> Rebuild | None:
@@ -406,12 +413,14 @@ class PreviewServer:
             self.console.detail(f"removed {rel}")
         if not rebuild.ok or rebuild.changes.written or rebuild.changes.removed:
             self.server.reload()
+        self.collector.after_rebuild()
         return rebuild
 
     def _poll_forever(self) -> None:
         while not self._stop.wait(POLL_SECONDS):
             try:
-                self.poll_once()
+                if self.poll_once() is None:
+                    self.collector.when_idle()
             except Exception:  # never let the watcher die: say what happened and keep watching
                 self.console.always(f"handbill: the watcher hit an internal error:\n{traceback.format_exc()}")
 
@@ -447,6 +456,7 @@ class PreviewServer:
         self.server.stop()
         if self._poller is not None and self._poller is not threading.current_thread():
             self._poller.join(10)
+        self.collector.stop()
 
     def __enter__(self) -> PreviewServer:
         return self if self.server.running else self.start()

@@ -17,6 +17,7 @@ from .diagnostics import Diagnostics
 from .images import IMAGE_SUFFIXES, ImageProblem
 from .locales import Entry
 from .markup import MarkdownRenderer, Reference
+from .recent import Recent
 from .routes import Routes
 from .text import strip_controls
 from .formats import LocaleFormats
@@ -150,6 +151,7 @@ class ViewBuilder:
     default_locale: str
     diags: Diagnostics
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+    memo: ViewMemo | None = None  # `serve`: the views of the build before, handed out again when unchanged
 
     def _field_source(self, entry: Entry, key: str):
         """The file that wrote ``key``: the translation when it has it, else the original."""
@@ -184,7 +186,8 @@ class ViewBuilder:
             body_source = self._field_source(entry, "body")
             line = body_source.data.where("body")[0] + ("body" in body_source.data.blocks)
             return entry.meta.get("body", ""), body_source.file.path, line
-        return strip_controls(entry.source.body), entry.source.file.path, entry.source.body_line
+        text = self.memo.without_controls(entry.source.body) if self.memo is not None else strip_controls(entry.source.body)
+        return text, entry.source.file.path, entry.source.body_line
 
     def photo_file(self, entry: Entry) -> Path | None:
         """The photo file an entry's view publishes, when it names one that exists (for work done ahead)."""
@@ -200,25 +203,36 @@ class ViewBuilder:
             return None
 
     def build(self, entry: Entry, keys: dict[str, Entry], formats: LocaleFormats | None = None) -> EntryView:
+        # What this reads of ``entry`` beside the body and photo must be in _made_of (the view memo's check).
         meta = entry.meta
-        path = self.routes.entry(entry.locale, entry.kind, entry.campaign, entry.slug)
         body, body_path, line = self.markdown_body(entry)
         resolver = EntryResolver(entry, body_path, keys, self.routes, self.assets,
                                  self.locale_dirs, self.default_locale, self.diags)
+        # The body and the photo are asked for on every build, remembered view or not: that
+        # publishes the photos and reports broken links and missing descriptions.
         body_html = self.markdown.render(body, path=body_path, first_line=line,
                                          resolver=resolver, diags=self.diags) if body.strip() else ""
-        date = meta.get("date") if isinstance(meta.get("date"), dt.date) else None
+        photo = self.photo(entry, resolver)
         formats = formats or LocaleFormats(entry.locale)
-        return EntryView(
+        if self.memo is not None:
+            remembered = self.memo.find(entry, formats, self.routes, body_html, photo)
+            if remembered is not None:
+                return remembered
+        path = self.routes.entry(entry.locale, entry.kind, entry.campaign, entry.slug)
+        date = meta.get("date") if isinstance(meta.get("date"), dt.date) else None
+        view = EntryView(
             kind=entry.kind, key=entry.key, slug=entry.slug, campaign=entry.campaign,
             title=meta.get("title", ""), summary=meta.get("summary", ""),
             href=self.routes.href(path), url=self.routes.absolute(path), path=path,
             lang=entry.text_locale, dir=text_direction(entry.text_locale), is_fallback=entry.is_fallback,
             body_html=body_html, author=meta.get("author", ""), date=date,
             date_text=formats.date(date) if date else "",
-            quote=meta.get("quote", ""), photo=self.photo(entry, resolver), tags=tuple(meta.get("tags", ())),
+            quote=meta.get("quote", ""), photo=photo, tags=tuple(meta.get("tags", ())),
             meta=meta, langs=_field_langs(entry),
         )
+        if self.memo is not None:
+            self.memo.keep(entry, formats, self.routes, view)
+        return view
 
 
 TEXT_FIELDS = ("title", "summary", "body", "quote", "author", "image_alt", "petition.consent",
@@ -230,3 +244,64 @@ def _field_langs(entry: Entry) -> dict[str, str]:
     keys = TEXT_FIELDS if entry.kind == "campaign" else [k for k in TEXT_FIELDS if k != "body"]  # a story's body is its own
     langs = {key: entry.text_locale_of(key) for key in keys}
     return {key: lang for key, lang in langs.items() if lang != entry.text_locale}
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A view of the last build and what it was made of."""
+
+    made_of: tuple[Any, ...]  # what ViewBuilder.build reads of the entry (see _made_of)
+    view: EntryView
+
+
+def _made_of(entry: Entry, formats: LocaleFormats, routes: Routes) -> tuple[Any, ...]:
+    """Everything :meth:`ViewBuilder.build` reads besides the body and the photo: the entry's place,
+    the languages of its two files, which keys the translation has (the languages of fields), the
+    merged values, the formats and the routes. The values by ``repr``: == takes True for 1, and two
+    datetimes in different time zones for equal."""
+    return (entry.kind, entry.key, entry.locale, entry.campaign, entry.slug, entry.source.file.locale,
+            entry.original.file.locale, entry.source.meta, repr(entry.meta), formats, routes)
+
+
+class ViewMemo:
+    """The views one build made, handed out again by the next build when nothing they show changed.
+
+    A view is made of its entry (its values and both source files), the routes, the
+    locale's formats, its rendered body and its published photo. The body and photo are
+    worked out again by every build (:meth:`ViewBuilder.build`); the rest is compared by
+    value. An unchanged view is the very same object as before, so what was derived from
+    it (its fingerprint, see :mod:`handbill.fingerprint`) is still right. Kept by `serve`
+    for its whole run, like the parse cache.
+    """
+
+    def __init__(self) -> None:
+        self._views: Recent[tuple[str, str, str], _Shown] = Recent()
+        self._texts: Recent[str, str] = Recent()  # a story's Markdown -> without control characters
+        self.reused = 0  # views handed out again in this build (for tests)
+
+    def find(self, entry: Entry, formats: LocaleFormats, routes: Routes, body_html: str,
+             photo: Photo | None) -> EntryView | None:
+        """The remembered view of ``entry`` when it shows exactly what a new one would, else None."""
+        shown = self._views.get((entry.locale, entry.kind, entry.key))
+        if shown is None or shown.view.body_html != body_html or shown.view.photo != photo \
+                or shown.made_of != _made_of(entry, formats, routes):
+            return None
+        self.reused += 1
+        return shown.view
+
+    def keep(self, entry: Entry, formats: LocaleFormats, routes: Routes, view: EntryView) -> None:
+        self._views.put((entry.locale, entry.kind, entry.key), _Shown(_made_of(entry, formats, routes), view))
+
+    def without_controls(self, text: str) -> str:
+        """``strip_controls(text)``, remembered (a rebuild asks again for every story's text)."""
+        clean = self._texts.get(text)
+        if clean is None:
+            clean = strip_controls(text)
+            self._texts.put(text, clean)
+        return clean
+
+    def next_build(self, last_complete: bool = True) -> None:
+        """Forget the views and texts the last build did not use (edited, renamed, deleted entries)."""
+        self._views.next_build(last_complete)
+        self._texts.next_build(last_complete)
+        self.reused = 0

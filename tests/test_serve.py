@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import raw_get, MINIMAL, SITE_YAML, build_files, jpeg_bytes, page, parse_html, snapshot, story, text_of
-from handbill import BuildOptions
+from handbill import BuildOptions, Diagnostics, filedigests, parallel
 from handbill.cli import make_parser
+from handbill.pipeline import render_site
 from handbill.serve import (PREVIEW_MARKER, Preview, PreviewServer, Refused, all_interfaces_warning, file_for,
                             local_base_url, preview_folder)
 
@@ -161,6 +162,152 @@ def test_a_preview_folder_handbill_did_not_make_is_never_touched(make_project):
     rebuild = preview.rebuild()
     assert not rebuild.ok and "did not write" in preview.problems and "hint:" in preview.problems
     assert [p.name for p in preview.options.out.iterdir()] == ["notes.txt"]
+
+
+# --- what a rebuild reuses (handbill/memo.py) ---------------------------------------------------
+
+def problems_of(preview: Preview, capsys) -> str:
+    """Rebuild; the problems the rebuild reported (Preview prints them), asserting it built."""
+    capsys.readouterr()
+    rebuild = preview.rebuild()
+    assert rebuild.ok, preview.problems
+    return capsys.readouterr().err.strip()
+
+
+def clean_problems(project: Path, **options) -> str:
+    """The problems a clean build of the site reports (no cache of any kind)."""
+    options.setdefault("cards", False)
+    diags = Diagnostics(root=project)
+    render_site(BuildOptions(project / "content", project / "unused", base_url=LOCAL, disk_cache=False, workers=1,
+                             **options), diags)
+    return diags.report()
+
+
+def test_nothing_changed_means_nothing_is_drawn_or_planned_again(make_project):
+    project = make_project({**WORLD, "content/site.yaml": WORLD["content/site.yaml"] + "theme: mine\n"})
+    preview = preview_of(project, cards=True)
+    assert preview.rebuild().ok
+    memo = preview.memo
+    pages = memo.pages.drawn
+    assert pages >= 10 and memo.cards.planned >= 4 and memo.views.reused == 0
+
+    rebuild = preview.rebuild()
+    assert rebuild.ok and rebuild.changes.written == []
+    assert memo.pages.drawn == 0 and memo.pages.reused == pages
+    assert memo.cards.planned == 0 and memo.views.reused >= 6
+    assert preview_files(preview) == clean_build(project, cards=True)
+
+
+EDITS = {  # name -> (file under the project, old text, new text); each applied on top of the ones before
+    "a story's body": ("content/en/c/stories/bob.md", "Back to", "Come back to"),
+    "a story's title (listed on the campaign, in feeds)": ("content/en/c/stories/bob.md", "Bob's pump", "Bob's new pump"),
+    "a story's summary": ("content/en/c/stories/maria.md", "---\n", "---\nsummary: Where the water is.\n"),
+    "a story's quote (on its card)": ("content/en/c/stories/maria.md", "---\n", "---\nquote: We dug it ourselves.\n"),
+    "a story's date (the order of the lists)": ("content/en/c/stories/bob.md", "date: 2026-04-01", "date: 2026-06-01"),
+    "campaign.yaml": ("content/en/c/campaign.yaml", "Water for every school.", "Water for every school, now."),
+    "a translation's campaign.yaml": ("content/sv/c/campaign.yaml", "Rent vatten", "Rent vatten nu"),
+    "strings.yaml": ("content/sv/strings.yaml", None, "read_more: Läs vidare\n"),
+    "site.yaml": ("content/site.yaml", "title: Test Site", "title: Renamed Site"),
+    "a template": ("themes/mine/templates/story.html", "v1", "v2"),
+}
+
+
+@pytest.mark.parametrize("cards", [False, True])
+def test_each_kind_of_edit_gives_the_clean_build_drawing_only_the_pages_it_touches(make_project, cards):
+    project = make_project({**WORLD, "content/site.yaml": WORLD["content/site.yaml"] + "theme: mine\n"})
+    preview = preview_of(project, cards=cards)
+    assert preview.rebuild().ok
+    every_page = preview.memo.pages.drawn
+
+    def change(rel: str, old: str | None, new: str) -> None:
+        if old is None:
+            (project / rel).write_text(new, encoding="utf-8")
+        else:
+            edit(project / rel, old, new)
+
+    for name, (rel, old, new) in EDITS.items():
+        change(rel, old, new)
+        rebuild = preview.rebuild()
+        assert rebuild.ok, preview.problems
+        assert preview_files(preview) == clean_build(project, cards=cards), f"after editing {name}"
+        if name in ("site.yaml", "a template", "strings.yaml"):
+            assert preview.memo.pages.drawn >= every_page / 2, name  # every page shows them
+        else:
+            assert 0 < preview.memo.pages.drawn < every_page, name
+    # Stories added and deleted, a translation added, a photo replaced: the clean build, every time.
+    more = [
+        lambda: (project / "content/en/c/stories/dee.md").write_text(story("Dee's school", "Hi.", date="2026-07-01"),
+                                                                      encoding="utf-8"),
+        lambda: (project / "content/sv/c/stories/bob.md").write_text(story("Bobs pump", "Tillbaka."), encoding="utf-8"),
+        lambda: (project / "content/en/c/stories/maria.jpg").write_bytes(jpeg_bytes(60, 60, "red")),
+        lambda: (project / "content/en/c/stories/dee.md").unlink(),
+        lambda: (project / "content/sv/c/stories/bob.md").unlink(),
+    ]
+    for number, step in enumerate(more):
+        step()
+        assert preview.rebuild().ok, preview.problems
+        assert preview_files(preview) == clean_build(project, cards=cards), f"after step {number}"
+
+
+def test_a_reused_page_still_reports_the_untranslated_strings_it_shows(make_project, capsys):
+    """The catalog warns once per string and locale; the page that asked first may be reused next time."""
+    files = {**MINIMAL, "content/site.yaml": SITE_YAML + "locales: [en, nl]\n",
+             "content/nl/strings.yaml": "read_more: Lees verder\n",  # some Dutch: a warning per missing string
+             "content/en/c/stories/bob.md": story("Bob's pump", "Back.", date="2026-04-01"),
+             "content/nl/c/stories/maria.md": story("Maria's put", "Maria vertelt.")}
+    project = make_project(files)
+    preview = preview_of(project)
+    first = problems_of(preview, capsys)
+    assert "is not translated into Dutch (nl)" in first and first == clean_problems(project)
+
+    assert problems_of(preview, capsys) == first and preview.memo.pages.drawn == 0  # all reused, all reported
+    edit(project / "content/nl/c/stories/maria.md", "Maria vertelt.", "Maria vertelt meer.")
+    assert problems_of(preview, capsys) == clean_problems(project) == first
+    assert 0 < preview.memo.pages.drawn < preview.memo.pages.reused
+    (project / "content/en/c/stories/bob.md").unlink()  # the pages of Bob (and the Dutch fallback) are gone
+    assert problems_of(preview, capsys) == clean_problems(project)
+    (project / "content/nl/strings.yaml").write_text("read_more: Lees verder\nsign_button: Teken\n", encoding="utf-8")
+    again = problems_of(preview, capsys)
+    assert again == clean_problems(project) and "`sign_button` is not translated" not in again
+
+
+def test_a_reused_share_card_still_reports_what_it_leaves_out(make_project, capsys):
+    files = {**MINIMAL, "content/en/c/stories/maria.md": story("Maria's well \u2603", "Maria tells her story."),
+             "content/en/c/stories/bob.md": story("Bob's pump", "Back.", date="2026-04-01")}
+    project = make_project(files)
+    preview = preview_of(project, cards=True)
+    first = problems_of(preview, capsys)
+    assert "leaves out \u2603" in first and first == clean_problems(project, cards=True)
+    assert problems_of(preview, capsys) == first and preview.memo.cards.planned == 0
+    edit(project / "content/en/c/stories/bob.md", "Back.", "Back again.")
+    assert problems_of(preview, capsys) == first and preview.memo.cards.planned == 1  # Bob's; Maria's is reused
+    edit(project / "content/en/c/stories/maria.md", "---\ntitle", "---\n\ntitle")  # the title moves a line down
+    moved = problems_of(preview, capsys)
+    assert moved == clean_problems(project, cards=True) and moved != first and preview.memo.cards.planned == 1
+
+
+def test_pages_drawn_in_worker_processes_are_reused_by_the_next_rebuild(make_project, monkeypatch):
+    monkeypatch.setattr(parallel, "RENDER_PARALLEL_FROM", 1)
+    project = make_project(WORLD)
+    preview = preview_of(project, workers=2)
+    assert preview.rebuild().ok  # no other thread runs in the test: the pages are drawn in workers
+    assert preview.rebuild().ok
+    assert preview.memo.pages.drawn == 0 and preview.memo.pages.reused > 10
+    assert preview_files(preview) == clean_build(project)
+
+
+def test_unchanged_files_are_not_read_again(make_project, monkeypatch):
+    monkeypatch.setattr(filedigests, "RACY_NS", 0)  # the files were written just now: trust their stat anyway
+    project = make_project(WORLD)
+    preview = preview_of(project)
+    assert preview.rebuild().ok
+    assert preview.rebuild().ok and preview.cache.files.reads == 0
+    story_file = project / "content/en/c/stories/bob.md"
+    before = story_file.stat()
+    edit(story_file, "Back to", "Baaack to")  # the same size, and the same modification time below
+    os.utime(story_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert preview.rebuild().ok and preview.cache.files.reads == 1  # its ctime changed: read again
+    assert preview_files(preview) == clean_build(project)
 
 
 # --- over HTTP -------------------------------------------------------------------------------
