@@ -37,6 +37,7 @@ from handbill.timebox import TextTooDeep, Timebox
 
 ENGINES = ("commonmark", "python-markdown")  # the values of site.yaml's `markdown:`
 DEFAULT_ENGINE = "commonmark"
+DISK_CACHED_ENGINES = frozenset({"python-markdown"})  # slow enough that .handbill-cache keeps its bodies
 WATCH_VIDEO_TEXT = "▶ Watch the video on {host}"  # English for now; to be localised
 
 CMARK_EXTENSIONS = ("table", "strikethrough", "autolink")  # not tasklist (<input>) nor tagfilter (nh3's job)

@@ -59,22 +59,22 @@ class BuildResult:
     base_url: str = ""  # the base_url the pages were rendered for
     cards_drawn: int = 0  # share cards drawn by this build (the others came from the cache)
     theme_dirs: tuple[Path, ...] = ()  # the theme folders the build read (inputs besides the content folder)
-    streamed: list[str] = field(default_factory=list)  # pages handed to render_site's sink, not kept in files
+    streamed: list[str] = field(default_factory=list)  # pages and cards written to render_site's output, not kept
 
 
 def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache | None = None,
                 memo: RebuildMemo | None = None, console: Console | None = None,
-                sink: Callable[[str, bytes], None] | None = None) -> BuildResult:
-    """Read, check and render everything into memory. Touches no output folder.
+                output: StagedOutput | None = None) -> BuildResult:
+    """Read, check and render everything; into memory, or with ``output`` into its staging folder.
 
     ``cache`` carries parses from earlier builds (``serve``); without it everything is
     read afresh, and only rendered Markdown and photos come from ``.handbill-cache/``
     (``options.disk_cache``). ``memo`` (``serve``) carries the views, share links,
     cards and pages of earlier builds, reused where their inputs are unchanged (see
-    memo.py). ``console`` is told about each phase. With ``sink``, each HTML page is
-    handed to ``sink(path, bytes)`` as soon as it is rendered instead of being kept in
-    ``result.files`` (``build`` streams pages into its staging folder, so memory does
-    not grow with the size of the site).
+    memo.py). ``console`` is told about each phase. With ``output`` (``build``), pages and
+    cards are written into its staging folder as soon as they are rendered, by the worker
+    that rendered them, instead of being kept in ``result.files``, so memory does not grow
+    with the size of the site; the rest of the files are left in ``result.files``.
     """
     cache = cache or ParseCache()
     if memo is not None:
@@ -110,16 +110,22 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     renderer = PageRenderer(cache.environment(theme), project, routes, catalog, pages, sites, static_hashes)
 
     def stream(path: str, data: bytes) -> None:
-        if sink is None:
+        if output is None:
             _put(files, path, data)
         else:
-            sink(path, data)  # the writer refuses a path written twice
+            output.write_bytes(path, data)  # the writer refuses a path written twice
             result.streamed.append(path)
 
     def emit(index: int, data: bytes) -> None:
         stream(output_file(pages[index].path), data)
 
-    if not _draw_pages(pages, renderer, catalog, diags, emit, memo, options.workers, console):
+    def written_by_worker(index: int) -> None:
+        path = output_file(pages[index].path)
+        output.adopt([path])
+        result.streamed.append(path)
+
+    if not _draw_pages(pages, renderer, catalog, diags, emit, memo, options.workers, console,
+                       output=output, written_by_worker=written_by_worker):
         return result  # a template error, reported
     _add_feeds(files, project, routes, catalog, planner_views=views, pages=pages)
     for path, data in extra_files(pages):  # .ics calendars and QR codes of the campaigns
@@ -163,9 +169,14 @@ def _draw_cards(cards: dict[str, CardJob], options: BuildOptions, diags: Diagnos
 
 
 def _draw_pages(pages: list[PlannedPage], renderer: PageRenderer, catalog: Catalog, diags: Diagnostics,
-                emit: Callable[[int, bytes], None], memo: RebuildMemo | None, workers: int, console: Console) -> bool:
+                emit: Callable[[int, bytes], None], memo: RebuildMemo | None, workers: int, console: Console,
+                output: StagedOutput | None = None, written_by_worker: Callable[[int], None] | None = None) -> bool:
     """Hand every page's HTML to ``emit(index, html)``: reused from ``memo`` when its inputs are unchanged,
-    else rendered (on every core when there are many). False after a template error (reported)."""
+    else rendered (on every core when there are many). False after a template error (reported).
+
+    Without a memo to keep them in, pages rendered by worker processes are written by the
+    workers straight into ``output``'s staging folder (:meth:`StagedOutput.write_in_worker`)
+    and only ``written_by_worker(index)`` is called here: the HTML never travels back."""
     keys = memo.pages.keys(pages, renderer, memo.fingerprints) if memo is not None else [None] * len(pages)
     todo: list[int] = []
     reused_strings: dict[str, set[str]] = {}
@@ -177,13 +188,19 @@ def _draw_pages(pages: list[PlannedPage], renderer: PageRenderer, catalog: Catal
             reused_strings.setdefault(pages[index].locale, set()).update(drawn.strings)
             emit(index, drawn.html)
 
-    def done(position: int, drawn: DrawnPage) -> None:
+    def done(position: int, drawn: DrawnPage | None) -> None:
+        if drawn is None:  # written by a worker
+            written_by_worker(todo[position])
+            return
         if memo is not None:
             memo.pages.keep(keys[todo[position]], drawn)
         emit(todo[position], drawn.html)
 
     draw = functools.partial(draw_page, renderer)
-    finished = render_pages(draw, [pages[i] for i in todo], diags, done, workers, console.progress)  # on every core
+    in_worker = draw
+    if memo is None and output is not None:
+        in_worker = functools.partial(_write_page_in_worker, renderer, output)
+    finished = render_pages(in_worker, [pages[i] for i in todo], diags, done, workers, console.progress)  # on every core
     for position in console.progress("Rendering pages", range(finished, len(todo))):  # the rest in this process
         try:
             drawn = draw(pages[todo[position]])
@@ -193,6 +210,11 @@ def _draw_pages(pages: list[PlannedPage], renderer: PageRenderer, catalog: Catal
         done(position, drawn)
     ask_again(catalog, reused_strings, renderer.formats)  # the reused pages' UI strings warn as if drawn
     return True
+
+
+def _write_page_in_worker(renderer: PageRenderer, output: StagedOutput, page: PlannedPage) -> None:
+    """In a worker process: render ``page`` and write it into the staging folder (None: nothing to send back)."""
+    output.write_in_worker(output_file(page.path), draw_page(renderer, page).html)
 
 
 def _report_template_error(exc: jinja2.TemplateError, page: PlannedPage, diags: Diagnostics) -> None:
@@ -255,7 +277,7 @@ def build(options: BuildOptions, diags: Diagnostics | None = None, *, console: C
     check_output_dir(options.out, content=options.content, protected=_protected(options.content))
     console = console or Console.silent()
     with StagedOutput(options.out) as stage:  # pages go to the staging folder as they are rendered
-        result = render_site(options, diags, console=console, sink=stage.write_bytes)
+        result = render_site(options, diags, console=console, output=stage)
         if diags.has_errors(options.strict):
             raise BuildFailed(diags)  # the staging folder is thrown away; the previous site stays
         for path in sorted(result.files):

@@ -8,8 +8,9 @@ with ``?source=share-<network>``, so signatures can be counted by where they cam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 NETWORKS = ("whatsapp", "facebook", "x", "telegram", "bluesky", "linkedin", "email")
 NETWORK_NAMES = {"whatsapp": "WhatsApp", "facebook": "Facebook", "x": "X", "telegram": "Telegram",
@@ -32,24 +33,44 @@ class ThankYouStep:
 
 
 def with_source(url: str, source: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}{urlencode({'source': source})}"
+    return f"{url}{'&' if '?' in url else '?'}source={quote_plus(source)}"  # as urlencode({'source': source})
 
 
 def share_link(network: str, page_url: str, text: str, hashtags: list[str], label: str) -> ShareLink:
-    """A link that shares ``page_url`` (tagged with this network as its source) with ``text``."""
-    url = with_source(page_url, f"share-{network}")
-    both = f"{text} {url}" if text else url
-    x_params = {"text": text, "url": url, **({"hashtags": ",".join(hashtags)} if hashtags else {})}
-    base, params = {
-        "whatsapp": ("https://wa.me/", {"text": both}),
-        "facebook": ("https://www.facebook.com/sharer/sharer.php", {"u": url}),
-        "x": ("https://x.com/intent/post", x_params),
-        "telegram": ("https://t.me/share/url", {"url": url, "text": text}),
-        "bluesky": ("https://bsky.app/intent/compose", {"text": both}),
-        "linkedin": ("https://www.linkedin.com/sharing/share-offsite/", {"url": url}),
-        "email": ("mailto:", {"subject": text, "body": url}),
-    }[network]
-    return ShareLink(network, label, f"{base}?{urlencode(params, quote_via=quote)}")  # spaces as %20, for every app
+    """A link that shares ``page_url`` (tagged with this network as its source) with ``text``.
+
+    The query is written as ``urlencode(..., quote_via=quote)`` would (spaces as %20, for every
+    app), from quoted parts: quoting works character by character, so a page's URL and text
+    are quoted once for all seven links (remembered by :func:`_quoted`).
+    """
+    tagged = with_source(page_url, f"share-{network}")
+    url = _quoted(page_url) + _quoted(tagged[len(page_url):])
+    words = _quoted(text)
+    both = f"{words}%20{url}" if text else url
+    if network == "whatsapp":
+        base, query = "https://wa.me/", f"text={both}"
+    elif network == "facebook":
+        base, query = "https://www.facebook.com/sharer/sharer.php", f"u={url}"
+    elif network == "x":
+        tags = f"&hashtags={_quoted(','.join(hashtags))}" if hashtags else ""
+        base, query = "https://x.com/intent/post", f"text={words}&url={url}{tags}"
+    elif network == "telegram":
+        base, query = "https://t.me/share/url", f"url={url}&text={words}"
+    elif network == "bluesky":
+        base, query = "https://bsky.app/intent/compose", f"text={both}"
+    elif network == "linkedin":
+        base, query = "https://www.linkedin.com/sharing/share-offsite/", f"url={url}"
+    elif network == "email":
+        base, query = "mailto:", f"subject={words}&body={url}"
+    else:
+        raise KeyError(network)
+    return ShareLink(network, label, f"{base}?{query}")
+
+
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """A query value as ``urlencode(..., quote_via=quote)`` writes it: every reserved character escaped."""
+    return quote(value, safe="")
 
 
 def thank_you_step(campaign_meta: dict[str, Any], site_share: dict[str, Any], *, page_url: str, title: str,

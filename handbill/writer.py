@@ -205,7 +205,7 @@ class StagedOutput:
     def _write(self, relpath: str, source: BinaryIO) -> None:
         with self._output_errors():
             target = self._target(relpath)
-            with open(target, "xb") as f:
+            with _create(target) as f:
                 shutil.copyfileobj(source, f)
             os.chmod(target, FILE_MODE)
 
@@ -218,9 +218,9 @@ class StagedOutput:
                 try:
                     os.link(previous, target, follow_symlinks=False)
                     return
-                except OSError:  # another file system, too many links, links not allowed: write it
+                except OSError:  # another file system, too many links, links not allowed, a worker's file: write it
                     pass
-                with open(target, "xb") as f:
+                with _create(target) as f:
                     f.write(data)
                 os.chmod(target, FILE_MODE)
             return
@@ -306,6 +306,20 @@ class StagedOutput:
                 raise
         self._committed = True
         shutil.rmtree(self._old, ignore_errors=True)  # what is left is removed by the next build
+
+
+def _create(target: Path) -> BinaryIO:
+    """A new file in the staging folder, opened for writing.
+
+    Never opened in place: a file already there was written by a worker process whose pages
+    were then rendered again here (its chunk failed), and may be a hard link into the
+    previous output, which must never be written through.
+    """
+    try:
+        return open(target, "xb")
+    except FileExistsError:
+        os.unlink(target)
+        return open(target, "xb")
 
 
 def _make_folder(folder: Path) -> None:

@@ -38,7 +38,8 @@ WORLD: dict[str, str | bytes] = {
     "themes/mine/templates/story.html": '{% extends "default:story.html" %}\n'
                                         '{% block main %}<p id="banner">v1</p>{{ super() }}{% endblock %}\n',
 }
-WORLD["content/site.yaml"] = SITE_YAML + "locales: [en, sv]\ntheme: mine\n"
+# python-markdown: the engine whose rendered bodies .handbill-cache keeps (cmark is faster than the disk)
+WORLD["content/site.yaml"] = SITE_YAML + "locales: [en, sv]\ntheme: mine\nmarkdown: python-markdown\n"
 
 
 def options(project: Path, out: str, **extra) -> BuildOptions:
@@ -224,3 +225,13 @@ def test_the_code_that_makes_cached_results_is_part_of_every_key():
     modules = diskcache.salt_modules()
     assert {"markup", "images", "timebox", "diagnostics", "diskcache", "parsecache"} <= set(modules)
     assert not {"views", "pipeline", "writer", "pages", "serve"} & set(modules)  # answers are asked again instead
+
+
+def test_commonmark_bodies_are_rendered_again_not_stored(make_project):
+    project = make_project({**WORLD, "content/site.yaml": SITE_YAML + "locales: [en, sv]\ntheme: mine\n"})
+    first, cold_cache, _ = cached(project)
+    assert cold_cache.stats.rendered > 0
+    assert not [f for f in (cold_cache.disk.root / "markdown").rglob("*") if f.is_file()]
+    warm, warm_cache, _ = cached(project)
+    assert warm_cache.stats.render_disk_hits == 0 and warm_cache.stats.rendered == cold_cache.stats.rendered
+    assert warm == first == without_marker(clean(project))

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import pytest
 
 from conftest import MINIMAL, SITE_YAML, build_files, parse_html, story, write_project
 from handbill.share import json_for_script
+from handbill.thankyou import NETWORKS, share_link, with_source
 
 HOSTILE = 'He said "no" & <b>\'yes\'</b> </script><script>alert(1)</script><!-- back\\slash'
 CAMPAIGN_HOSTILE = "Water </script> & <i>\"more\"</i> \\ 'x'"
@@ -154,3 +155,24 @@ def test_json_for_a_script_element_round_trips_and_cannot_close_it(value):
     tree = parse_html(f'<script type="application/ld+json">{text}</script><p id="after">x</p>')
     (script,) = tree.iter("script")
     assert json.loads(script.text) == value
+
+
+@pytest.mark.parametrize("text", ["Maria's well", "", "a & b = c?#/%20 ä 😀 \u200f", "plus+sign space"])
+@pytest.mark.parametrize("page_url", ["https://example.org/c/stories/maria/", "https://example.org/c/?ref=a&b=ä c"])
+def test_share_links_are_urlencoded_exactly(text, page_url):
+    """The links are built from parts quoted once; each equals urlencode of its parameters."""
+    for network in NETWORKS:
+        url = with_source(page_url, f"share-{network}")
+        both = f"{text} {url}" if text else url
+        expected = {
+            "whatsapp": ("https://wa.me/", {"text": both}),
+            "facebook": ("https://www.facebook.com/sharer/sharer.php", {"u": url}),
+            "x": ("https://x.com/intent/post", {"text": text, "url": url, "hashtags": "Paid Leave,ä"}),
+            "telegram": ("https://t.me/share/url", {"url": url, "text": text}),
+            "bluesky": ("https://bsky.app/intent/compose", {"text": both}),
+            "linkedin": ("https://www.linkedin.com/sharing/share-offsite/", {"url": url}),
+            "email": ("mailto:", {"subject": text, "body": url}),
+        }[network]
+        link = share_link(network, page_url, text, ["Paid Leave", "ä"], "label")
+        assert link.href == f"{expected[0]}?{urlencode(expected[1], quote_via=quote)}"
+        assert url.endswith(f"source=share-{network}") and " " not in link.href
