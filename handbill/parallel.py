@@ -1,7 +1,7 @@
 """Every core at work: Markdown, photos and pages rendered in worker processes.
 
-Python-Markdown costs about 5 ms a story and publishing a photo 50-100 ms, and both are
-pure, so a build with a cold cache hands them to worker processes before the pages are
+A body costs about 0.5 ms with cmark (5 ms with Python-Markdown) and publishing a photo
+50-100 ms, and both are pure, so a build with a cold cache hands them to worker processes before the pages are
 planned (:func:`render_ahead`). The workers only *fill the cache*: each renders its share
 of the bodies through a :class:`~handbill.parsecache.ParseCache` of its own (stored to
 ``.handbill-cache/`` as it goes) and sends the results back. Planning then runs exactly
@@ -11,8 +11,9 @@ rendered again in the main process. So this can make a build faster, never diffe
 and every problem is still reported by the main process.
 
 Pages (Jinja) are rendered in workers too (:func:`render_pages`), in chunks, and come
-back in page order with the problems their rendering reported; a chunk in which a page
-failed is rendered again in the main process, which reports the failure as always.
+back in page order with the problems their rendering reported (in ``build``, the workers
+write them into the staging folder and only that they did comes back); a chunk in which
+a page failed is rendered again in the main process, which reports the failure as always.
 
 Workers are forked (Linux), so they start in milliseconds with the whole project in
 memory and nothing is sent to them but numbers. Where fork is not available (macOS,

@@ -25,10 +25,13 @@ import stat
 from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping, Sequence
 
+from .inplace import (DIR_MODE, JOURNAL_PREFIX, PreviousFile, finish_interrupted_update, plan_update,
+                      previous_files, update_in_place)
+
 MARKER = ".handbill-site"
 MARKER_TEXT = "This folder was made by handbill. It is safe to delete: a build makes it again.\n"
 FILE_MODE = 0o644  # fixed, whatever the umask, so the output is reproducible
-DIR_MODE = 0o755
+IN_PLACE_UP_TO = 0.25  # the share of changed files up to which the previous site is updated in place
 LINK_FROM = 32 * 1024  # bytes: an unchanged file this large is hard-linked from the previous output
 _WRITE_ERRORS = [  # (errno codes, what went wrong, what to do) for OSErrors while writing the output
     ((errno.ENOSPC, errno.EDQUOT), "the disk is full", "free some disk space, then build again"),
@@ -124,7 +127,10 @@ class StagedOutput:
         self._leftover = re.compile(rf"\.handbill-(?:tmp-{n}-\d+-[0-9a-f]{{8}}|old-{n}-\d+)")
         self._lock_fd: int | None = None
         self._files: set[tuple[str, ...]] = set()
-        self._dirs: set[tuple[str, ...]] = {()}
+        self._dirs: set[tuple[str, ...]] = {()}  # folders made in the staging folder
+        self._site_dirs: set[tuple[str, ...]] = {()}  # folders of the new site
+        self._previous: dict[str, PreviousFile] | None = None  # the site to update in place (inplace.py)
+        self._kept: set[str] = set()  # files of the previous site the build wrote again, unchanged
         self._failed = False
         self._committed = False
 
@@ -143,6 +149,7 @@ class StagedOutput:
             with self._output_errors():
                 self._recover()
                 _refuse_foreign(self.out)
+                self._previous = previous_files(self.out, MARKER)
                 os.mkdir(self.staging)
                 os.chmod(self.staging, DIR_MODE)
         except BaseException:
@@ -164,6 +171,7 @@ class StagedOutput:
         A build killed between commit's two renames left the output missing and the
         previous site in ``.handbill-old-*``: put it back, then remove the rest.
         """
+        finish_interrupted_update(self.out)  # a build killed while updating the site in place
         leftovers = [p for p in self.out.parent.iterdir() if self._leftover.fullmatch(p.name)]
         olds = [p for p in leftovers if p.name.startswith(".handbill-old-") and p.is_dir()]
         if olds and not os.path.lexists(self.out):
@@ -190,17 +198,24 @@ class StagedOutput:
         """Validate `relpath`, create its parent folders in staging, and return where it goes."""
         if self._lock_fd is None or self._committed:
             raise RuntimeError("write inside `with StagedOutput(out) as stage:` and before commit()")
+        parts = self._claim(relpath)
+        for i in range(1, len(parts)):
+            if parts[:i] not in self._dirs:
+                _make_folder(self.staging.joinpath(*parts[:i]))
+                self._dirs.add(parts[:i])
+        return self.staging.joinpath(*parts)
+
+    def _claim(self, relpath: str) -> tuple[str, ...]:
+        """Validate `relpath` and record it as written by this build (a path is written once)."""
         parts = _parts(relpath)
-        if parts in self._files or parts in self._dirs:
+        if parts in self._files or parts in self._site_dirs:
             raise ValueError(f"output path {relpath!r} is written twice in one build")
         for i in range(1, len(parts)):
             if parts[:i] in self._files:
                 raise ValueError(f"output path {relpath!r} is inside {'/'.join(parts[:i])!r}, which is a file")
-            if parts[:i] not in self._dirs:
-                _make_folder(self.staging.joinpath(*parts[:i]))
-                self._dirs.add(parts[:i])
+        self._site_dirs.update(parts[:i] for i in range(1, len(parts)))
         self._files.add(parts)
-        return self.staging.joinpath(*parts)
+        return parts
 
     def _write(self, relpath: str, source: BinaryIO) -> None:
         with self._output_errors():
@@ -210,7 +225,13 @@ class StagedOutput:
             os.chmod(target, FILE_MODE)
 
     def write_bytes(self, relpath: str, data: bytes) -> None:
-        """Write `data` to `relpath` in the new site (a hard link to the previous output's file when it has these bytes)."""
+        """Write `data` to `relpath` in the new site: kept in place when the previous site has these bytes
+        there (see inplace.py), else a hard link to the previous output's file when it has them."""
+        if self._previous is not None and self._same_as_previous(relpath, data):
+            with self._output_errors():
+                self._claim(relpath)
+            self._kept.add(relpath)
+            return
         previous = self._unchanged(relpath, data)
         if previous is not None:
             with self._output_errors():
@@ -225,6 +246,17 @@ class StagedOutput:
                 os.chmod(target, FILE_MODE)
             return
         self._write(relpath, io.BytesIO(data))
+
+    def _same_as_previous(self, relpath: str, data: bytes) -> bool:
+        """True when the previous site (a plain folder of ours, no links) has exactly `data` at `relpath`."""
+        info = self._previous.get(relpath) if self._previous is not None else None
+        if info is None or info.size != len(data) or info.mode != FILE_MODE or info.uid != os.geteuid():
+            return False
+        try:
+            with open(self.out.joinpath(*_parts(relpath)), "rb") as f:
+                return f.read(len(data) + 1) == data
+        except (OSError, ValueError):
+            return False
 
     def _unchanged(self, relpath: str, data: bytes) -> Path | None:
         """The previous output's file at `relpath` when it is a plain file of ours holding exactly `data`."""
@@ -257,11 +289,8 @@ class StagedOutput:
     def adopt(self, relpaths: Sequence[str]) -> None:
         """Record files written by workers (:meth:`write_in_worker`) as written by this build."""
         for relpath in relpaths:
-            parts = _parts(relpath)
-            if parts in self._files or parts in self._dirs:
-                raise ValueError(f"output path {relpath!r} is written twice in one build")
-            self._files.add(parts)
-            self._dirs.update(parts[:i] for i in range(1, len(parts)))
+            parts = self._claim(relpath)
+            self._dirs.update(parts[:i] for i in range(1, len(parts)))  # made by the worker if it wrote the file
 
     def write_text(self, relpath: str, text: str) -> None:
         """Write `text` as UTF-8 to `relpath` in the new site."""
@@ -281,19 +310,30 @@ class StagedOutput:
         return _parts(relpath) in self._files | self._dirs
 
     def commit(self) -> None:
-        """Swap the new site in: out -> .handbill-old-*, staging -> out, then delete the old one.
+        """Put the new site in place.
 
-        Between the two renames `out` is missing; if the second rename fails or is
+        When the output is a previous site of ours, the files that changed are moved into it
+        and the ones gone are removed, under a journal (inplace.py). Otherwise (a first build,
+        a previous site holding links, a file where a folder must go) the whole new site is
+        swapped in: out -> .handbill-old-*, staging -> out, then the old one is deleted.
+        Between those two renames `out` is missing; if the second rename fails or is
         interrupted the old site is renamed back, and if the process is killed right
         there the next build puts it back (see _recover).
         """
         if self._lock_fd is None or self._committed or self._failed:
             raise RuntimeError("commit() once, inside the with-block, after every write succeeded")
         with self._output_errors():
+            _refuse_foreign(self.out)
+            update = self._in_place_update()
+            if update is not None:
+                update_in_place(self.out, update, self._old)
+                self._committed = True
+                shutil.rmtree(self.staging, ignore_errors=True)
+                return
+            self._stage_kept_files()
             marker = self.staging / MARKER
             marker.write_text(MARKER_TEXT, encoding="utf-8")
             os.chmod(marker, FILE_MODE)
-            _refuse_foreign(self.out)
             moved = False
             try:
                 if os.path.lexists(self.out):
@@ -306,6 +346,40 @@ class StagedOutput:
                 raise
         self._committed = True
         shutil.rmtree(self._old, ignore_errors=True)  # what is left is removed by the next build
+
+    def _staged_files(self) -> tuple[set[str], set[str]]:
+        """Every file of the new site, and those of them in the staging folder (the rest are kept in place)."""
+        new_files = {"/".join(parts) for parts in self._files}
+        staged = {rel for rel in new_files - self._kept if os.path.lexists(self.staging / rel)}
+        return new_files, staged  # a worker's unchanged file is in neither _kept nor staging: kept too
+
+    def _in_place_update(self):
+        if self._previous is None:
+            return None
+        new_files, staged = self._staged_files()
+        lost = new_files - staged - self._previous.keys()
+        if lost:
+            raise RuntimeError(f"{sorted(lost)[0]} was neither written nor kept")
+        if len(staged) > len(new_files) * IN_PLACE_UP_TO:
+            return None  # most files changed (a template edit): swapping the new folder in is cheaper
+        return plan_update(self._previous, new_files, staged, self.staging, MARKER)
+
+    def _stage_kept_files(self) -> None:
+        """Before a whole swap: the files kept in place go into the staging folder too (as hard links)."""
+        if self._previous is None:
+            return
+        new_files, staged = self._staged_files()
+        for rel in sorted(new_files - staged):
+            target = self.staging / rel
+            for i in range(1, rel.count("/") + 1):
+                folder = self.staging / rel.rsplit("/", i)[0]
+                if not folder.is_dir():
+                    _make_folder(folder)
+            try:
+                os.link(self.out / rel, target, follow_symlinks=False)
+            except OSError:
+                shutil.copyfile(self.out / rel, target, follow_symlinks=False)
+                os.chmod(target, FILE_MODE)
 
 
 def _create(target: Path) -> BinaryIO:

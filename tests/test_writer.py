@@ -343,3 +343,92 @@ def test_check_accepts_missing_empty_and_marked(project: Path) -> None:
     build(project / "site", {"index.html": b"x"})
     check_output_dir(project / "site", **kwargs)
     check_output_dir(project / "build" / "public", **kwargs)
+
+
+# -- updating the previous site in place ---------------------------------------------
+
+SITE = {f"s{n}/index.html": f"story {n}".encode() for n in range(12)} | {
+    "index.html": b"home", "gone/index.html": b"removed next time", "static/style.css": b"css"}
+NEXT = {k: v for k, v in SITE.items() if k != "gone/index.html"} | {
+    "s3/index.html": b"story 3, edited", "new/deep/index.html": b"a new page"}
+
+
+def inodes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+
+
+def test_a_small_change_updates_the_previous_site_in_place(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(out, SITE)
+    before = inodes(out)
+    build(out, NEXT)
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == NEXT
+    after = inodes(out)
+    unchanged = [k for k in NEXT if k in SITE and SITE[k] == NEXT[k]]
+    assert all(after[k] == before[k] for k in unchanged)  # not written again
+    assert after["s3/index.html"] != before["s3/index.html"]
+    assert not (out / "gone").exists() and siblings(out) == []
+    assert not list(tmp_path.glob(".handbill-journal-*"))
+    assert oct((out / "new" / "deep").stat().st_mode & 0o777) == oct(writer.DIR_MODE)
+
+
+def test_a_failed_move_puts_the_previous_site_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    build(out, SITE)
+    before = snapshot(out)
+    real_replace, moved = os.replace, []
+
+    def replace(src, dst) -> None:
+        if ".handbill-tmp-" in str(src):  # a new file moved into the site: the second one fails
+            moved.append(dst)
+            if len(moved) == 2:
+                raise OSError(errno.EROFS, "Read-only file system")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OutputRefused, match="cannot be written"):
+        build(out, NEXT)
+    monkeypatch.undo()
+    assert snapshot(out) == before and siblings(out) == []
+    assert not list(tmp_path.glob(".handbill-journal-*"))
+
+
+def test_a_build_killed_while_updating_in_place_is_finished_by_the_next(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(out, SITE)
+    pid = os.fork()
+    if pid == 0:  # a build killed after two files were moved in
+        moves = [0]
+        real_replace = os.replace
+
+        def replace(src, dst) -> None:
+            real_replace(src, dst)
+            if ".handbill-tmp-" in str(src):
+                moves[0] += 1
+                if moves[0] == 2:
+                    os._exit(9)
+
+        os.replace = replace
+        try:
+            build(out, NEXT)
+        finally:
+            os._exit(1)
+    assert os.waitpid(pid, 0)[1] >> 8 == 9
+    assert list(tmp_path.glob(".handbill-journal-*"))  # the journal says what was left to do
+    with StagedOutput(out):  # the next build finishes it before anything else
+        assert {k: v for k, v in snapshot(out).items() if k != MARKER} == NEXT
+    assert siblings(out) == [] and not list(tmp_path.glob(".handbill-journal-*"))
+
+
+def test_a_link_or_a_file_where_a_folder_goes_means_a_whole_new_folder(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    build(out, SITE)
+    elsewhere.mkdir()
+    (out / "s1" / "index.html").unlink()
+    (out / "s1").rmdir()
+    (out / "s1").symlink_to(elsewhere, target_is_directory=True)
+    build(out, NEXT)
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == NEXT and list(elsewhere.iterdir()) == []
+    conflicting = {k: v for k, v in NEXT.items() if not k.startswith("new/")} | {"new": b"a file now"}
+    build(out, conflicting)
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == conflicting
