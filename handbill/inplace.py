@@ -176,10 +176,15 @@ def _make_folders(out: Path, rel: str) -> None:
     folder = out
     for part in rel.split("/")[:-1]:
         folder = folder / part
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            if not stat.S_ISDIR(os.lstat(folder).st_mode):
-                raise
-            continue
-        os.chmod(folder, DIR_MODE)
+        make_folder(folder)
+
+
+def make_folder(folder: Path) -> None:
+    """mkdir with the site's folder mode; a folder already there (made by another worker) is fine."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            raise
+        return
+    os.chmod(folder, DIR_MODE)

@@ -25,8 +25,8 @@ import stat
 from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping, Sequence
 
-from .inplace import (DIR_MODE, JOURNAL_PREFIX, PreviousFile, finish_interrupted_update, plan_update,
-                      previous_files, update_in_place)
+from .inplace import (DIR_MODE, PreviousFile, finish_interrupted_update, make_folder, plan_update, previous_files,
+                      update_in_place)
 
 MARKER = ".handbill-site"
 MARKER_TEXT = "This folder was made by handbill. It is safe to delete: a build makes it again.\n"
@@ -201,7 +201,7 @@ class StagedOutput:
         parts = self._claim(relpath)
         for i in range(1, len(parts)):
             if parts[:i] not in self._dirs:
-                _make_folder(self.staging.joinpath(*parts[:i]))
+                make_folder(self.staging.joinpath(*parts[:i]))
                 self._dirs.add(parts[:i])
         return self.staging.joinpath(*parts)
 
@@ -374,7 +374,7 @@ class StagedOutput:
             for i in range(1, rel.count("/") + 1):
                 folder = self.staging / rel.rsplit("/", i)[0]
                 if not folder.is_dir():
-                    _make_folder(folder)
+                    make_folder(folder)
             try:
                 os.link(self.out / rel, target, follow_symlinks=False)
             except OSError:
@@ -394,17 +394,6 @@ def _create(target: Path) -> BinaryIO:
     except FileExistsError:
         os.unlink(target)
         return open(target, "xb")
-
-
-def _make_folder(folder: Path) -> None:
-    """mkdir in the staging folder; one that a worker process made at the same moment is fine."""
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        if not stat.S_ISDIR(os.lstat(folder).st_mode):
-            raise
-        return
-    os.chmod(folder, DIR_MODE)
 
 
 class WrittenFiles(Mapping[str, bytes]):
