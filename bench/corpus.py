@@ -100,7 +100,7 @@ def generate(out: Path, n: int, locales: list[str], translated: float, images: f
                  f"colors: {{primary: \"{COLORS[index]}\"}}", "petition:", "  goal: 250000", "  count: 123456",
                  "share:", f"  text: {quoted(sentence(rng, 5, 9))}", "  hashtags: [Campaign]"]
         if images:
-            lines[3:3] = ["image: hero.jpg", "image_alt: A crowd at a rally"]
+            lines[2:2] = ["image: hero.jpg", "image_alt: A crowd at a rally"]
             write(content / default / slug / "hero.jpg", photo(rng))
         write(content / default / slug / "campaign.yaml", "\n".join(lines) + "\n")
         for locale in locales[1:]:
