@@ -89,6 +89,7 @@ class ParseCache:
         self.markdown_engine = "commonmark"  # site.yaml's `markdown:` (load_project sets it); in every Markdown key
         self.disk: DiskCache | None = None
         self._digests: dict[Path, bytes] = {}  # photo path -> SHA-256, for the current build only
+        self._disk_keys: dict[tuple[str, str, int, str], str] = {}  # (engine, path, line, text) -> disk key, this build
         self.files = FileDigests()  # content files and photos: read again only when their stat changed
 
     def use_disk(self, disk: DiskCache | None) -> None:
@@ -102,6 +103,7 @@ class ParseCache:
         self.generation += 1
         self.stats = CacheStats()
         self._digests = {}
+        self._disk_keys = {}
         self.files.start()
 
     def forget_unused(self) -> None:
@@ -162,25 +164,47 @@ class ParseCache:
             self._markdown.clear()
 
     def markdown_key(self, text: str, path: str | Path, first_line: int) -> str:
-        """A body's key in .handbill-cache, the engine in it (before a NUL: no two pairs collide)."""
-        return DiskCache.markdown_key(f"{self.markdown_engine}\0{text}", path, first_line)
+        """A body's key in .handbill-cache, the engine in it (before a NUL: no two pairs collide).
+        Remembered for the build: a body's key is asked for up to three times (40 µs each)."""
+        asked = (self.markdown_engine, str(path), first_line, text)
+        key = self._disk_keys.get(asked)
+        if key is None:
+            key = self._disk_keys[asked] = DiskCache.markdown_key(f"{self.markdown_engine}\0{text}", path, first_line)
+        return key
 
     @property
     def markdown_disk(self) -> DiskCache | None:
-        """Where rendered bodies are kept between processes: only for an engine slower than the disk.
-
-        cmark renders a story in about 0.1 ms (0.5 ms with the links resolved and the HTML
-        cleaned), less than creating its cache file costs (about 1 ms here); Python-Markdown
-        takes 5 ms.
-        """
+        """Where rendered bodies are kept between processes one file each: only for an engine slower
+        than the disk. cmark renders a story in about 0.1 ms (0.5 ms with the links resolved and
+        the HTML cleaned), less than creating its cache file costs (0.1-1.5 ms here); its bodies
+        go into one file instead, ``markdown.pack`` (:meth:`save_markdown_pack`). Python-Markdown
+        takes 5 ms."""
         return self.disk if self.markdown_engine in DISK_CACHED_ENGINES else None
 
     def knows_markdown(self, text: str, path: str | Path, first_line: int) -> bool:
         """True when a rendering of this body is remembered or stored (it may still not fit this build)."""
         if (str(path), first_line, text) in self._markdown:
             return True
+        if self.disk is None:
+            return False
+        key = self.markdown_key(text, path, first_line)
         disk = self.markdown_disk
-        return disk is not None and disk.has_markdown(self.markdown_key(text, path, first_line))
+        return disk.has_markdown(key) if disk is not None else self.disk.has_packed_markdown(key)
+
+    def _stored_markdown(self, text: str, path: str | Path, first_line: int, diags: Diagnostics) -> list[Rendered]:
+        key = self.markdown_key(text, path, first_line)
+        disk = self.markdown_disk
+        return disk.markdown_variants(key, path, diags) if disk is not None else \
+            self.disk.packed_markdown(key, path, diags) if self.disk is not None else []
+
+    def save_markdown_pack(self, diags: Diagnostics) -> None:
+        """Keep the bodies this build used in ``.handbill-cache/markdown.pack``, for the next build's
+        process: one file for them all, for the engines whose bodies are not stored one by one."""
+        if self.disk is None or self.markdown_disk is not None:
+            return
+        used = [(self.markdown_key(text, path, line), path, entry.value)
+                for (path, line, text), entry in self._markdown.items() if entry.used == self.generation]
+        self.disk.save_markdown_pack(used, diags)
 
     def remember_markdown(self, key: tuple[str, int, str], rendered: Rendered) -> None:
         """Take a rendering made elsewhere (a worker process) into memory; the next lookup checks it."""
@@ -202,9 +226,9 @@ class ParseCache:
                 if _same_answers(resolver, rendered.calls):
                     self.stats.render_hits += count
                     return rendered
-        if self.markdown_disk is not None:
+        if self.disk is not None:
             tried = [r.calls for r in entry.value] if entry is not None else []
-            for stored in self.markdown_disk.markdown_variants(self.markdown_key(text, path, first_line), path, diags):
+            for stored in self._stored_markdown(text, path, first_line, diags):
                 if stored.calls not in tried and _same_answers(resolver, stored.calls):
                     entry = self._markdown.setdefault(key, _Entry([], self.generation))
                     _add_variant(entry.value, stored)

@@ -76,6 +76,7 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     that rendered them, instead of being kept in ``result.files``, so memory does not grow
     with the size of the site; the rest of the files are left in ``result.files``.
     """
+    keep_bodies = cache is None  # a build of its own (not serve's, which keeps them in memory): store them
     cache = cache or ParseCache()
     if memo is not None:
         memo.start_build()
@@ -141,6 +142,8 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
         files.setdefault(out_path, source.read_bytes())
     for rel, path in sorted(project.inventory.media.items()):
         files.setdefault(f"media/{rel}", path.read_bytes())
+    if keep_bodies:
+        cache.save_markdown_pack(diags)  # for the next build (cmark's bodies, all in one file)
     console.phase(f"Rendered {plural(len(pages), 'page')} ({plural(len(files) + len(result.streamed), 'file')} in all)")
     if memo is not None:
         memo.finish_build()

@@ -227,11 +227,32 @@ def test_the_code_that_makes_cached_results_is_part_of_every_key():
     assert not {"views", "pipeline", "writer", "pages", "serve"} & set(modules)  # answers are asked again instead
 
 
-def test_commonmark_bodies_are_rendered_again_not_stored(make_project):
-    project = make_project({**WORLD, "content/site.yaml": SITE_YAML + "locales: [en, sv]\ntheme: mine\n"})
+COMMONMARK_WORLD = {**WORLD, "content/site.yaml": SITE_YAML + "locales: [en, sv]\ntheme: mine\n"}
+
+
+def test_commonmark_bodies_are_kept_in_one_pack_not_a_file_each(make_project):
+    project = make_project(COMMONMARK_WORLD)
     first, cold_cache, _ = cached(project)
     assert cold_cache.stats.rendered > 0
     assert not [f for f in (cold_cache.disk.root / "markdown").rglob("*") if f.is_file()]
-    warm, warm_cache, _ = cached(project)
-    assert warm_cache.stats.render_disk_hits == 0 and warm_cache.stats.rendered == cold_cache.stats.rendered
+    assert cold_cache.disk.pack_path.is_file()
+    warm, warm_cache, _ = cached(project)  # a new process: bodies only from the pack
+    assert warm_cache.stats.rendered == 0 and warm_cache.stats.render_disk_hits == cold_cache.stats.rendered
     assert warm == first == without_marker(clean(project))
+    edit(project / "content/en/c/stories/bob.md", "Back to", "Back again to")
+    edited, edited_cache, _ = cached(project)
+    assert edited_cache.stats.rendered == 2  # only the edited story, in en and as the sv fallback (its links go elsewhere)
+    assert edited == without_marker(clean(project))
+
+
+@pytest.mark.parametrize("damage", ["empty", "garbage", "cut short", "one byte changed"])
+def test_a_damaged_pack_is_ignored_and_written_again(make_project, damage):
+    project = make_project(COMMONMARK_WORLD)
+    first, cold_cache, _ = cached(project)
+    pack = cold_cache.disk.pack_path
+    data = pack.read_bytes()
+    pack.write_bytes({"empty": b"", "garbage": b"\x00\xff not a pack", "cut short": data[: len(data) // 2],
+                      "one byte changed": data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]}[damage])
+    again, again_cache, _ = cached(project)
+    assert again_cache.stats.rendered == cold_cache.stats.rendered and again == first
+    assert pack.read_bytes() == data  # the same bodies written again
