@@ -166,6 +166,9 @@ class DiskCache:
     def pack_path(self) -> Path:
         return self.root / "markdown.pack"
 
+    def pack_is_empty(self) -> bool:
+        return not self._packed()
+
     def has_packed_markdown(self, key: str) -> bool:
         return key in self._packed()
 

@@ -185,17 +185,18 @@ class ParseCache:
         """True when a rendering of this body is remembered or stored (it may still not fit this build)."""
         if (str(path), first_line, text) in self._markdown:
             return True
-        if self.disk is None:
-            return False
+        if self.disk is None or (self.markdown_disk is None and self.disk.pack_is_empty()):
+            return False  # (a cold build asks this of every body: no key is worked out for nothing)
         key = self.markdown_key(text, path, first_line)
         disk = self.markdown_disk
         return disk.has_markdown(key) if disk is not None else self.disk.has_packed_markdown(key)
 
     def _stored_markdown(self, text: str, path: str | Path, first_line: int, diags: Diagnostics) -> list[Rendered]:
+        if self.disk is None or (self.markdown_disk is None and self.disk.pack_is_empty()):
+            return []
         key = self.markdown_key(text, path, first_line)
         disk = self.markdown_disk
-        return disk.markdown_variants(key, path, diags) if disk is not None else \
-            self.disk.packed_markdown(key, path, diags) if self.disk is not None else []
+        return disk.markdown_variants(key, path, diags) if disk is not None else self.disk.packed_markdown(key, path, diags)
 
     def save_markdown_pack(self, diags: Diagnostics) -> None:
         """Keep the bodies this build used in ``.handbill-cache/markdown.pack``, for the next build's
