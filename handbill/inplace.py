@@ -39,18 +39,20 @@ class Update:
     """What a commit does to the output: files moved in from staging, files and folders removed."""
 
     staging: str  # the staging folder's name, beside the output
+    inode: int  # the output folder's, so that a journal is never carried out on another folder
     moves: list[str]
     removals: list[str]
     folders: list[str]  # folders of the previous site, deepest first: removed when left empty
 
 
-def previous_files(out: Path, marker: str) -> dict[str, PreviousFile] | None:
+def previous_files(out: Path, marker: str, marker_text: str) -> dict[str, PreviousFile] | None:
     """Every file of the previous site in ``out`` by relative path; None when it cannot be updated in
-    place (missing, not a folder with handbill's ``marker``, or holding a link or anything but files and folders)."""
+    place: missing, not a folder of ours with handbill's ``marker`` as written, holding a link or
+    anything but files and folders, or a folder without the site's mode (the new site would differ)."""
     try:
-        if not stat.S_ISDIR(os.lstat(out).st_mode) or not stat.S_ISREG(os.lstat(out / marker).st_mode):
+        if not _our_folder(os.lstat(out)) or (out / marker).read_text(encoding="utf-8") != marker_text:
             return None
-    except OSError:
+    except (OSError, ValueError):
         return None
     files: dict[str, PreviousFile] = {}
     pending = [""]
@@ -60,20 +62,26 @@ def previous_files(out: Path, marker: str) -> dict[str, PreviousFile] | None:
             entries = list(os.scandir(out / folder if folder else out))
         except OSError:
             return None
+        if not entries and folder:
+            return None  # an empty folder: the new site would not have it
         for entry in entries:
             rel = f"{folder}/{entry.name}" if folder else entry.name
             info = entry.stat(follow_symlinks=False)
-            if stat.S_ISDIR(info.st_mode):
+            if stat.S_ISDIR(info.st_mode) and _our_folder(info):
                 pending.append(rel)
             elif stat.S_ISREG(info.st_mode):
                 files[rel] = PreviousFile(info.st_size, stat.S_IMODE(info.st_mode), info.st_uid)
             else:
-                return None  # a link (or a device, a pipe): never written through, the folder is replaced
+                return None  # a link (or a device, a pipe) is never written through: the folder is replaced
     return files
 
 
+def _our_folder(info: os.stat_result) -> bool:
+    return stat.S_ISDIR(info.st_mode) and stat.S_IMODE(info.st_mode) == DIR_MODE and info.st_uid == os.geteuid()
+
+
 def plan_update(previous: dict[str, PreviousFile], new_files: set[str], staged: set[str], staging: Path,
-                marker: str) -> Update | None:
+                marker: str, out_name: str) -> Update | None:
     """The moves and removals that turn the previous site into the new one; None when a file of
     one stands where the other has a folder."""
     old_folders = {rel.rsplit("/", i)[0] for rel in previous for i in range(1, rel.count("/") + 1)}
@@ -82,7 +90,7 @@ def plan_update(previous: dict[str, PreviousFile], new_files: set[str], staged: 
         return None
     removals = sorted(set(previous) - new_files - {marker})
     folders = sorted(old_folders - new_folders, key=lambda rel: (-rel.count("/"), rel))
-    return Update(staging.name, sorted(staged), removals, folders)
+    return Update(staging.name, os.lstat(staging.parent / out_name).st_ino, sorted(staged), removals, folders)
 
 
 def update_in_place(out: Path, update: Update, aside: Path) -> None:
@@ -96,13 +104,16 @@ def update_in_place(out: Path, update: Update, aside: Path) -> None:
     temp = journal.with_name(journal.name + ".tmp")
     temp.write_text(json.dumps(asdict(update)), encoding="utf-8")
     os.replace(temp, journal)  # from here on, a killed build is finished by the next one
-    done: list[tuple[Path, Path | None]] = []  # (a path in the output, where its old file went, if it had one)
+    done: list[tuple[Path, Path | None]] = []  # (a path in the output, where its old file went, if it had one;
+    # a folder the update made, with None)
     try:
         _carry_out(out, update, aside, done)
     except BaseException:
         for path, old in reversed(done):
             if old is not None:
                 os.replace(old, path)
+            elif os.path.isdir(path) and not os.path.islink(path):
+                os.rmdir(path)
             elif os.path.lexists(path):
                 os.unlink(path)
         journal.unlink()
@@ -112,8 +123,13 @@ def update_in_place(out: Path, update: Update, aside: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def finish_interrupted_update(out: Path) -> None:
-    """Finish the update a killed build left in its journal (nothing when there is none)."""
+def finish_interrupted_update(out: Path, marker: str, marker_text: str) -> None:
+    """Finish the update a killed build left in its journal (nothing when there is none).
+
+    Only on the folder it was written for, when that is still a site of ours without links
+    (``previous_files``); otherwise (deleted, renamed, replaced) the journal is dropped, and
+    the next build, finding no site to update, writes a whole new one.
+    """
     journal = journal_path(out)
     try:
         update = Update(**json.loads(journal.read_text(encoding="utf-8")))
@@ -122,7 +138,12 @@ def finish_interrupted_update(out: Path) -> None:
     except (OSError, ValueError, TypeError):  # a journal cut short: its build never started moving
         journal.unlink()
         return
-    _carry_out(out, update)
+    try:
+        same_folder = os.lstat(out).st_ino == update.inode
+    except OSError:
+        same_folder = False
+    if same_folder and previous_files(out, marker, marker_text) is not None:
+        _carry_out(out, update)
     journal.unlink()
 
 
@@ -148,7 +169,9 @@ def _carry_out(out: Path, update: Update, aside: Path | None = None,
         source = staging / rel
         if not os.path.lexists(source):
             continue  # moved before the build was killed
-        _make_folders(out, rel)
+        made = _make_folders(out, rel)
+        if done is not None:
+            done += [(folder, None) for folder in made]
         path = out / rel
         old = put_aside(path, rel)
         if done is not None:
@@ -172,19 +195,24 @@ def _carry_out(out: Path, update: Update, aside: Path | None = None,
             pass
 
 
-def _make_folders(out: Path, rel: str) -> None:
-    folder = out
+def _make_folders(out: Path, rel: str) -> list[Path]:
+    """The folders of ``rel`` in the output; returns those it made."""
+    folder, made = out, []
     for part in rel.split("/")[:-1]:
         folder = folder / part
-        make_folder(folder)
+        if make_folder(folder):
+            made.append(folder)
+    return made
 
 
-def make_folder(folder: Path) -> None:
-    """mkdir with the site's folder mode; a folder already there (made by another worker) is fine."""
+def make_folder(folder: Path) -> bool:
+    """mkdir with the site's folder mode; a folder already there (made by another worker) is fine.
+    True when this call made it."""
     try:
         os.mkdir(folder)
     except FileExistsError:
         if not stat.S_ISDIR(os.lstat(folder).st_mode):
             raise
-        return
+        return False
     os.chmod(folder, DIR_MODE)
+    return True

@@ -147,8 +147,9 @@ def _cmark(text: str, extensions: tuple[str, ...]) -> str:
     try:
         return cmark.markdown_to_html_with_extensions(text, CMARK_OPTIONS, list(extensions))
     except UnicodeEncodeError:  # a lone surrogate (from a YAML "\ud800" escape): not UTF-8
-        return cmark.markdown_to_html_with_extensions(text.encode("utf-8", "replace").decode("utf-8"),
-                                                      CMARK_OPTIONS, list(extensions))
+        return _cmark(text.encode("utf-8", "replace").decode("utf-8"), extensions)
+    except UnicodeDecodeError:  # cmark-gfm's footnotes can cut a character in two ('[^\r\u2028'): without them
+        return cmark.markdown_to_html_with_extensions(text, CMARK_OPTIONS & ~_OPT.CMARK_OPT_FOOTNOTES, list(extensions))
 
 
 def _quote_depth(html: str) -> int:

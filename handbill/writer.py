@@ -124,7 +124,8 @@ class StagedOutput:
         self._old = parent / f".handbill-old-{name}-{os.getpid()}"
         self._lock_path = parent / f".handbill-lock-{name}"
         n = re.escape(name)  # leftovers of earlier builds of this output, not of "site-2" beside "site"
-        self._leftover = re.compile(rf"\.handbill-(?:tmp-{n}-\d+-[0-9a-f]{{8}}|old-{n}-\d+)")
+        self._leftover = re.compile(rf"\.handbill-(?:tmp-{n}-\d+-[0-9a-f]{{8}}|old-{n}-\d+|aside-{n}-\d+)")
+        self._aside = parent / f".handbill-aside-{name}-{os.getpid()}"  # the files an in-place update replaces
         self._lock_fd: int | None = None
         self._files: set[tuple[str, ...]] = set()
         self._dirs: set[tuple[str, ...]] = {()}  # folders made in the staging folder
@@ -149,7 +150,7 @@ class StagedOutput:
             with self._output_errors():
                 self._recover()
                 _refuse_foreign(self.out)
-                self._previous = previous_files(self.out, MARKER)
+                self._previous = previous_files(self.out, MARKER, MARKER_TEXT)
                 os.mkdir(self.staging)
                 os.chmod(self.staging, DIR_MODE)
         except BaseException:
@@ -171,7 +172,7 @@ class StagedOutput:
         A build killed between commit's two renames left the output missing and the
         previous site in ``.handbill-old-*``: put it back, then remove the rest.
         """
-        finish_interrupted_update(self.out)  # a build killed while updating the site in place
+        finish_interrupted_update(self.out, MARKER, MARKER_TEXT)  # a build killed while updating the site in place
         leftovers = [p for p in self.out.parent.iterdir() if self._leftover.fullmatch(p.name)]
         olds = [p for p in leftovers if p.name.startswith(".handbill-old-") and p.is_dir()]
         if olds and not os.path.lexists(self.out):
@@ -289,8 +290,7 @@ class StagedOutput:
     def adopt(self, relpaths: Sequence[str]) -> None:
         """Record files written by workers (:meth:`write_in_worker`) as written by this build."""
         for relpath in relpaths:
-            parts = self._claim(relpath)
-            self._dirs.update(parts[:i] for i in range(1, len(parts)))  # made by the worker if it wrote the file
+            self._claim(relpath)  # its folders are not noted as made: a worker that kept the file made none
 
     def write_text(self, relpath: str, text: str) -> None:
         """Write `text` as UTF-8 to `relpath` in the new site."""
@@ -307,7 +307,7 @@ class StagedOutput:
 
     def exists(self, relpath: str) -> bool:
         """True when `relpath` was already written (or made as a folder) in this build."""
-        return _parts(relpath) in self._files | self._dirs
+        return _parts(relpath) in self._files | self._site_dirs
 
     def commit(self) -> None:
         """Put the new site in place.
@@ -326,7 +326,7 @@ class StagedOutput:
             _refuse_foreign(self.out)
             update = self._in_place_update()
             if update is not None:
-                update_in_place(self.out, update, self._old)
+                update_in_place(self.out, update, self._aside)
                 self._committed = True
                 shutil.rmtree(self.staging, ignore_errors=True)
                 return
@@ -360,9 +360,15 @@ class StagedOutput:
         lost = new_files - staged - self._previous.keys()
         if lost:
             raise RuntimeError(f"{sorted(lost)[0]} was neither written nor kept")
+        if previous_files(self.out, MARKER, MARKER_TEXT) != self._previous:  # changed while we built (a link put in?)
+            if new_files - staged:
+                raise OutputRefused(f"{self.out} was changed by something else during the build; the previous "
+                                    "site was left as it was", "build again (and keep other programs out of it)")
+            self._previous = None  # nothing was kept from it: the new folder is swapped in whole
+            return None
         if len(staged) > len(new_files) * IN_PLACE_UP_TO:
             return None  # most files changed (a template edit): swapping the new folder in is cheaper
-        return plan_update(self._previous, new_files, staged, self.staging, MARKER)
+        return plan_update(self._previous, new_files, staged, self.staging, MARKER, self.out.name)
 
     def _stage_kept_files(self) -> None:
         """Before a whole swap: the files kept in place go into the staging folder too (as hard links)."""

@@ -545,3 +545,10 @@ def test_cmark_tags_found_by_pattern_are_rewritten_as_by_htmlparser(commonmark, 
         results.append((rewritten, diags.report(), resolver.pages, resolver.images))
     assert results[0] == results[1]
     assert commonmark._regular(text) and not commonmark._regular(text + " <b>x</b>")
+
+
+@pytest.mark.parametrize("text", ["[^\r\u20281]", "Before\n\n[^\r\u20281]"])
+def test_text_that_breaks_cmarks_footnotes_still_renders(commonmark, text):
+    """cmark-gfm's footnote parser can cut a character in two; the text is rendered without footnotes."""
+    out = render(commonmark, text)
+    assert "\u2028" in htmllib.unescape(out) and "<script" not in out

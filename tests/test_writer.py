@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -390,6 +391,7 @@ def test_a_failed_move_puts_the_previous_site_back(tmp_path: Path, monkeypatch: 
         build(out, NEXT)
     monkeypatch.undo()
     assert snapshot(out) == before and siblings(out) == []
+    assert not (out / "new").exists()  # the folder the update made is gone again
     assert not list(tmp_path.glob(".handbill-journal-*"))
 
 
@@ -432,3 +434,75 @@ def test_a_link_or_a_file_where_a_folder_goes_means_a_whole_new_folder(tmp_path:
     conflicting = {k: v for k, v in NEXT.items() if not k.startswith("new/")} | {"new": b"a file now"}
     build(out, conflicting)
     assert {k: v for k, v in snapshot(out).items() if k != MARKER} == conflicting
+
+
+
+def test_a_worker_keeping_a_file_makes_no_folder_the_build_relies_on(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(out, SITE)
+    with StagedOutput(out) as stage:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                stage.write_in_worker("s1/index.html", SITE["s1/index.html"])  # unchanged: kept, nothing made
+                code = 0
+            finally:
+                os._exit(code)
+        assert os.waitpid(pid, 0)[1] == 0
+        stage.adopt(["s1/index.html"])
+        assert stage.exists("s1")
+        stage.write_bytes("s1/card.jpg", b"a new file beside it")
+        for rel, data in SITE.items():
+            if rel != "s1/index.html":
+                stage.write_bytes(rel, data)
+        stage.commit()
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == SITE | {"s1/card.jpg": b"a new file beside it"}
+
+
+def test_a_journal_is_never_carried_out_on_another_folder(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(out, SITE)
+    pid = os.fork()
+    if pid == 0:  # killed after the first file was moved in
+        real_replace = os.replace
+
+        def replace(src, dst) -> None:
+            real_replace(src, dst)
+            if ".handbill-tmp-" in str(src):
+                os._exit(9)
+
+        os.replace = replace
+        try:
+            build(out, NEXT)
+        finally:
+            os._exit(1)
+    assert os.waitpid(pid, 0)[1] >> 8 == 9
+    shutil.rmtree(out)  # "safe to delete", says the marker
+    build(out, {"index.html": b"a new site"})  # the journal is dropped, not replayed into the new folder
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == {"index.html": b"a new site"}
+    assert siblings(out) == [] and not list(tmp_path.glob(".handbill-journal-*"))
+
+
+def test_folders_of_another_mode_mean_a_whole_new_folder(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(out, SITE)
+    os.chmod(out / "s1", 0o700)
+    build(out, NEXT)
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == NEXT
+    assert all(oct(p.stat().st_mode & 0o777) == oct(writer.DIR_MODE) for p in [out, *out.rglob("*")] if p.is_dir())
+
+
+def test_a_link_put_into_the_site_during_the_build_is_refused(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    build(out, SITE)
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_bytes(b"someone else's")
+    with pytest.raises(OutputRefused, match="changed by something else"):
+        with StagedOutput(out) as stage:
+            for rel, data in NEXT.items():
+                stage.write_bytes(rel, data)
+            shutil.rmtree(out / "s2")
+            (out / "s2").symlink_to(elsewhere, target_is_directory=True)
+            stage.commit()
+    assert (elsewhere / "index.html").read_bytes() == b"someone else's" and siblings(out) == []
