@@ -395,27 +395,32 @@ def test_a_failed_move_puts_the_previous_site_back(tmp_path: Path, monkeypatch: 
     assert not list(tmp_path.glob(".handbill-journal-*"))
 
 
-def test_a_build_killed_while_updating_in_place_is_finished_by_the_next(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    build(out, SITE)
+def build_killed_while_moving(out: Path, files: dict[str, bytes], moves: int) -> None:
+    """Run a build in a forked process that is killed (exit 9) once `moves` files were moved into `out`."""
     pid = os.fork()
-    if pid == 0:  # a build killed after two files were moved in
-        moves = [0]
+    if pid == 0:
+        moved = [0]
         real_replace = os.replace
 
         def replace(src, dst) -> None:
             real_replace(src, dst)
             if ".handbill-tmp-" in str(src):
-                moves[0] += 1
-                if moves[0] == 2:
+                moved[0] += 1
+                if moved[0] == moves:
                     os._exit(9)
 
         os.replace = replace
         try:
-            build(out, NEXT)
+            build(out, files)
         finally:
             os._exit(1)
     assert os.waitpid(pid, 0)[1] >> 8 == 9
+
+
+def test_a_build_killed_while_updating_in_place_is_finished_by_the_next(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(out, SITE)
+    build_killed_while_moving(out, NEXT, moves=2)
     assert list(tmp_path.glob(".handbill-journal-*"))  # the journal says what was left to do
     with StagedOutput(out):  # the next build finishes it before anything else
         assert {k: v for k, v in snapshot(out).items() if k != MARKER} == NEXT
@@ -463,21 +468,7 @@ def test_a_worker_keeping_a_file_makes_no_folder_the_build_relies_on(tmp_path: P
 def test_a_journal_is_never_carried_out_on_another_folder(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(out, SITE)
-    pid = os.fork()
-    if pid == 0:  # killed after the first file was moved in
-        real_replace = os.replace
-
-        def replace(src, dst) -> None:
-            real_replace(src, dst)
-            if ".handbill-tmp-" in str(src):
-                os._exit(9)
-
-        os.replace = replace
-        try:
-            build(out, NEXT)
-        finally:
-            os._exit(1)
-    assert os.waitpid(pid, 0)[1] >> 8 == 9
+    build_killed_while_moving(out, NEXT, moves=1)
     shutil.rmtree(out)  # "safe to delete", says the marker
     build(out, {"index.html": b"a new site"})  # the journal is dropped, not replayed into the new folder
     assert {k: v for k, v in snapshot(out).items() if k != MARKER} == {"index.html": b"a new site"}
