@@ -5,11 +5,11 @@ renames on :meth:`StagedOutput.commit`, so the new site appears all at once and 
 failed, interrupted or killed build leaves the previous output as it was. handbill
 only ever replaces a folder that is empty or carries its :data:`MARKER` file.
 
-A large file (a photo, a share card) whose bytes are the same as in the previous
-output is not written again: the staging folder gets a hard link to the previous file
-(same bytes, same inode), which costs the disk no data. The previous output is only
-read, never changed, so the guarantees above still hold. Small files are simply
-written: on ext4 that is as cheap as comparing them.
+A file whose bytes are the same as in the previous output is not written again.
+When few files changed, the changed ones are moved into the previous output one by one
+under a journal instead (:mod:`handbill.inplace`); before a whole swap, the unchanged
+ones get a hard link in the staging folder (same bytes, same inode). Either way a
+failed or interrupted build leaves the previous output as it was.
 """
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import shutil
-import stat
 from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping, Sequence
 
@@ -32,7 +31,6 @@ MARKER = ".handbill-site"
 MARKER_TEXT = "This folder was made by handbill. It is safe to delete: a build makes it again.\n"
 FILE_MODE = 0o644  # fixed, whatever the umask, so the output is reproducible
 IN_PLACE_UP_TO = 0.25  # the share of changed files up to which the previous site is updated in place
-LINK_FROM = 32 * 1024  # bytes: an unchanged file this large is hard-linked from the previous output
 _WRITE_ERRORS = [  # (errno codes, what went wrong, what to do) for OSErrors while writing the output
     ((errno.ENOSPC, errno.EDQUOT), "the disk is full", "free some disk space, then build again"),
     ((errno.EROFS, errno.EACCES, errno.EPERM), "the folder cannot be written to ({})",
@@ -226,25 +224,12 @@ class StagedOutput:
             os.chmod(target, FILE_MODE)
 
     def write_bytes(self, relpath: str, data: bytes) -> None:
-        """Write `data` to `relpath` in the new site: kept in place when the previous site has these bytes
-        there (see inplace.py), else a hard link to the previous output's file when it has them."""
+        """Write `data` to `relpath` in the new site; kept when the previous site has these bytes there
+        (updated in place, see inplace.py, or hard-linked into the staging folder before a whole swap)."""
         if self._previous is not None and self._same_as_previous(relpath, data):
             with self._output_errors():
                 self._claim(relpath)
             self._kept.add(relpath)
-            return
-        previous = self._unchanged(relpath, data)
-        if previous is not None:
-            with self._output_errors():
-                target = self._target(relpath)
-                try:
-                    os.link(previous, target, follow_symlinks=False)
-                    return
-                except OSError:  # another file system, too many links, links not allowed, a worker's file: write it
-                    pass
-                with _create(target) as f:
-                    f.write(data)
-                os.chmod(target, FILE_MODE)
             return
         self._write(relpath, io.BytesIO(data))
 
@@ -258,25 +243,6 @@ class StagedOutput:
                 return f.read(len(data) + 1) == data
         except (OSError, ValueError):
             return False
-
-    def _unchanged(self, relpath: str, data: bytes) -> Path | None:
-        """The previous output's file at `relpath` when it is a plain file of ours holding exactly `data`."""
-        if len(data) < LINK_FROM:
-            return None
-        parts = _parts(relpath)
-        previous = self.out.joinpath(*parts)
-        try:
-            info = os.lstat(previous)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or stat.S_IMODE(info.st_mode) != FILE_MODE \
-                    or info.st_uid != os.geteuid():
-                return None
-            if os.path.realpath(previous.parent) != str(previous.parent):
-                return None  # a folder of the previous output was replaced by a link to somewhere else
-            with open(previous, "rb") as f:
-                same = f.read(len(data) + 1) == data
-        except (OSError, ValueError):
-            return None
-        return previous if same else None
 
     def write_in_worker(self, relpath: str, data: bytes) -> None:
         """Write a file from a forked worker process, to be :meth:`adopt`-ed by the build process.
