@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from .images import IMAGE_SUFFIXES, ImageProblem, PublishedImage, publish_image
+from .photos import IMAGE_SUFFIXES, ImageProblem, PublishedImage
 from .sources import active_file_problem, is_junk
 
 
@@ -90,6 +90,8 @@ class AssetStore:
             if path.suffix.lower() not in IMAGE_SUFFIXES:
                 raise AssetProblem(f"`{path.name}` is not a photo; photos must be JPEG, PNG, WebP or GIF",
                                    "save it as a .jpg or .png file")
+            from .images import publish_image  # Pillow is loaded by the first photo a build publishes
+
             try:
                 self.images[path] = publish_image(path)
             except ImageProblem as problem:

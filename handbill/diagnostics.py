@@ -49,14 +49,30 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
     _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
+    _resolved_folders: dict[str, Path | None] = field(default_factory=dict, repr=False, compare=False)
+
     def display_path(self, path: str | Path) -> str:
         p = Path(path)
         if self.root is not None:
-            try:  # the file itself may be a link (to outside, or in a loop): show the link, not its target
-                return (p.parent.resolve() / p.name).relative_to(self.root.resolve()).as_posix()
-            except (ValueError, OSError, RuntimeError):
-                pass
+            # the file itself may be a link (to outside, or in a loop): show the link, not its target
+            folder, root = self._resolved(p.parent), self._resolved(self.root)
+            if folder is not None and root is not None:
+                try:
+                    return (folder / p.name).relative_to(root).as_posix()
+                except ValueError:
+                    pass
         return p.as_posix()
+
+    def _resolved(self, folder: Path) -> Path | None:
+        """``folder.resolve()`` (None when it fails), remembered for this build's Diagnostics: a build shows
+        the path of every file it stores (markdown.pack), and resolving costs a system call per folder level."""
+        key = str(folder)
+        if key not in self._resolved_folders:
+            try:
+                self._resolved_folders[key] = folder.resolve()
+            except (OSError, RuntimeError):
+                self._resolved_folders[key] = None
+        return self._resolved_folders[key]
 
     def add(self, severity: str, path: str | Path, line: int, col: int, message: str, hint: str = "") -> None:
         diag = Diagnostic(self.display_path(path), line, col, severity, message, hint)

@@ -18,10 +18,11 @@ import hashlib
 import io
 import struct
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .photos import FORMATS, IMAGE_SUFFIXES, SUFFIXES, ImageProblem, PublishedImage, Rendition
 
 MAX_WIDTH = 1600  # wider photos are scaled down: plenty for a phone and a laptop
 WIDTHS = (480, 960)  # smaller copies for srcset, made when the photo is clearly wider
@@ -29,9 +30,6 @@ MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 MAX_ANIMATION_PIXELS = 150_000_000  # all frames of an animated GIF together
 MAX_FILE_BYTES = 25 * 1024 * 1024
 QUALITY = 82
-FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
-SUFFIXES = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF": (".gif",)}
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 # what other files look like, for a message that says what the file really is
 OTHER_KINDS = (
     (b"%PDF", "a PDF document", "export the page as a JPEG or PNG picture"),
@@ -40,44 +38,6 @@ OTHER_KINDS = (
     (b"BM", "a BMP image", "save it again as PNG"),
     (b"8BPS", "a Photoshop file", "export it from Photoshop as JPEG"),
 )
-
-
-class ImageProblem(Exception):
-    """A photo that cannot be published; the message and hint are for a volunteer."""
-
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.message, self.hint = message, hint
-
-
-@dataclass(frozen=True)
-class Rendition:
-    """One published copy of a photo."""
-
-    path: str  # relative to the output root
-    width: int
-    height: int
-    data: bytes
-
-
-@dataclass(frozen=True)
-class PublishedImage:
-    """A photo as published: the largest copy, and narrower ones for srcset."""
-
-    path: str  # relative to the output root
-    width: int
-    height: int
-    data: bytes
-    smaller: tuple[Rendition, ...] = ()  # narrowest first
-
-    @property
-    def renditions(self) -> tuple[Rendition, ...]:
-        """Every copy, narrowest first, the full one last."""
-        return (*self.smaller, Rendition(self.path, self.width, self.height, self.data))
-
-    def srcset(self, href) -> str:
-        """``srcset`` for an <img>, given the function that turns an output path into a link."""
-        return ", ".join(f"{href(r.path)} {r.width}w" for r in self.renditions) if self.smaller else ""
 
 
 def sniff(data: bytes) -> str | None:

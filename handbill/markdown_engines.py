@@ -23,17 +23,14 @@ from __future__ import annotations
 import html as htmllib
 import re
 import unicodedata
-from importlib.metadata import PackageNotFoundError, version
+import os
+from importlib.util import find_spec
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
-import markdown
 from cmarkgfm import cmark
-from markdown.extensions.toc import unique
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
 
-from handbill.timebox import TextTooDeep, Timebox
+from handbill.timebox import TextTooDeep
 
 ENGINES = ("commonmark", "python-markdown")  # the values of site.yaml's `markdown:`
 DEFAULT_ENGINE = "commonmark"
@@ -48,21 +45,34 @@ CMARK_OPTIONS = (_OPT.CMARK_OPT_SMART | _OPT.CMARK_OPT_FOOTNOTES | _OPT.CMARK_OP
 MAX_QUOTE_DEPTH = 100  # cmark nests > quotes without limit (lists stop at 100 by themselves), nh3 slows down with depth
 
 EXTENSIONS = ("tables", "footnotes", "smarty", "toc", "fenced_code", "sane_lists")  # Python-Markdown's
-_BLOCK_PROCESSORS = ("empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist",
-                     "quote", "reference")  # all of Python-Markdown's but "paragraph"
 
 
-def _version(package: str, fallback: str) -> str:
+def installed_version(distribution: str) -> str:
+    """The installed version of a distribution whose package has its name, read from the name of its
+    ``.dist-info`` folder as importlib.metadata does, without loading importlib.metadata (20 ms) or
+    the package itself (Python-Markdown: 25 ms); importlib.metadata only when that folder is not there."""
+    spec = find_spec(distribution)
+    folder = os.path.dirname(os.path.dirname(spec.origin)) if spec is not None and spec.origin else None
     try:
-        return version(package)
+        names = os.listdir(folder) if folder else []
+    except OSError:
+        names = []
+    prefix = distribution.lower() + "-"
+    for name in names:
+        if name.lower().startswith(prefix) and name.endswith(".dist-info"):
+            return name[len(prefix):-len(".dist-info")]
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
     except PackageNotFoundError:
-        return fallback
+        return "?"
 
 
 ENGINE_SETTINGS: str = repr((
-    ("commonmark", _version("cmarkgfm", cmark.CMARK_VERSION), CMARK_EXTENSIONS, CMARK_INLINE_EXTENSIONS,
+    ("commonmark", installed_version("cmarkgfm"), cmark.CMARK_VERSION, CMARK_EXTENSIONS, CMARK_INLINE_EXTENSIONS,
      int(CMARK_OPTIONS), MAX_QUOTE_DEPTH),
-    ("python-markdown", markdown.__version__, EXTENSIONS, ("toc.slugify", "heading_slug")),
+    ("python-markdown", installed_version("markdown"), EXTENSIONS, ("toc.slugify", "heading_slug")),
     ("video", WATCH_VIDEO_TEXT),
 ))  # what shapes either engine's output, for cache keys (the engine a site uses is keyed apart)
 
@@ -81,6 +91,8 @@ def make_engine(name: str) -> Engine:
     if name == "commonmark":
         return CommonMarkEngine()
     if name == "python-markdown":
+        from handbill.markdown_python import PythonMarkdownEngine  # loads Python-Markdown (25 ms) only for sites that use it
+
         return PythonMarkdownEngine()
     raise ValueError(f"unknown Markdown engine {name!r}; one of {', '.join(ENGINES)}")
 
@@ -123,6 +135,7 @@ _TAG = re.compile(r"<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.DOTALL)
 _URL = r"https?://[^\s<>\"]+"
 _VIDEO_PARAGRAPH = re.compile(rf'<p>(?:<a href="([^"]*)">{_URL}</a>|({_URL}))</p>')
 _QUOTE_TAG = re.compile(r"<(/?)blockquote>")
+_NUMBERED = re.compile(r"^(.*)_([0-9]+)$")
 
 
 class CommonMarkEngine:
@@ -170,6 +183,16 @@ def _video_paragraph(match: re.Match[str]) -> str:
     return f'<p class="video-link"><a href="{htmllib.escape(url)}">{text}</a></p>'
 
 
+def unique(slug: str, used: set[str]) -> str:
+    """``slug``, or with ``_1``, ``_2``... added when it is taken: Python-Markdown's toc ``unique``, so both
+    engines number repeated headings alike (a test holds them to it)."""
+    while slug in used or not slug:
+        match = _NUMBERED.match(slug)
+        slug = f"{match.group(1)}_{int(match.group(2)) + 1}" if match else f"{slug}_1"
+    used.add(slug)
+    return slug
+
+
 def _add_heading_ids(html: str) -> str:
     """Python-Markdown's toc ids on cmark's headings: footnote marks and tags dropped, entities decoded,
     ``heading_slug``, repeats (and ids already in the text, the footnotes') numbered _1, _2."""
@@ -184,55 +207,3 @@ def _add_heading_ids(html: str) -> str:
         return f'<h{level} id="{htmllib.escape(slug)}">{inner}</h{level}>'
 
     return _HEADING.sub(with_id, html)
-
-
-# --- Python-Markdown -------------------------------------------------------------------------
-
-class PythonMarkdownEngine:
-    """Holds configured markdown.Markdown instances, reused (reset between documents) for speed."""
-
-    name = "python-markdown"
-
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(
-            extensions=list(EXTENSIONS),
-            extension_configs={"toc": {"slugify": heading_slug}},
-            output_format="html",
-        )
-        self._md.treeprocessors.register(_VideoLinkProcessor(self._md), "handbill_video_link", 25)
-        self._timebox = Timebox(self._convert, _new_python_markdown)  # pathological text is stopped, not hung on
-        self._inline = markdown.Markdown(extensions=["smarty"], output_format="html")
-        for name in _BLOCK_PROCESSORS:  # one line is never a heading, list or code block
-            self._inline.parser.blockprocessors.deregister(name, strict=False)
-        self._inline.preprocessors.deregister("html_block", strict=False)
-
-    def convert(self, text: str) -> str:
-        return self._timebox.convert(text)
-
-    def _convert(self, text: str) -> str:
-        self._md.reset()
-        return self._md.convert(text)
-
-    def convert_inline(self, text: str) -> str:
-        self._inline.reset()
-        return self._inline.convert(text).removeprefix("<p>").removesuffix("</p>")
-
-
-def _new_python_markdown():
-    """The Markdown conversion, made afresh in timebox's helper process."""
-    return PythonMarkdownEngine()._convert
-
-
-class _VideoLinkProcessor(Treeprocessor):
-    """A paragraph holding only a video page's URL becomes a "Watch the video" link out."""
-
-    def run(self, root) -> None:
-        for p in root.iter("p"):  # runs before inline parsing: p.text is the raw Markdown
-            match = re.fullmatch(r"<?(https?://\S+?)>?", (p.text or "").strip())
-            host = video_host(htmllib.unescape(match.group(1))) if match and not len(p) else None
-            if host:
-                p.text = None
-                p.set("class", "video-link")
-                link = p.makeelement("a", {"href": htmllib.unescape(match.group(1))})
-                link.text = AtomicString(WATCH_VIDEO_TEXT.format(host=host))
-                p.append(link)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .diagnostics import Diagnostic, Diagnostics
-from .images import IMAGE_SUFFIXES
+from .photos import IMAGE_SUFFIXES
 from .locales import Entry, LocaleSite
 from .parsecache import ParseCache
 from .views import EntryResolver, ViewBuilder
@@ -61,6 +61,8 @@ def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseC
     if workers < 2 or not _can_fork():
         return 0
     jobs = missing_work(sites, views, cache)
+    if len(jobs) >= PARALLEL_FROM and any(views.photo_file(entry) is not None for entry, _ in jobs):
+        from . import images  # noqa: F401 - Pillow is loaded once, before the workers fork, not once in each
     if len(jobs) < PARALLEL_FROM or not _run(jobs, views, cache, workers):
         return 0
     # A body with links was rendered for one locale; another locale's links may go elsewhere.

@@ -40,7 +40,7 @@ from .assets import AssetStore
 from .diagnostics import Diagnostics
 from .diskcache import MAX_VARIANTS, DiskCache, Rendered
 from .filedigests import FileDigests
-from .images import PublishedImage
+from .photos import PublishedImage
 from .markdown_engines import DISK_CACHED_ENGINES
 from .markup import MarkdownRenderer, Reference, Resolver
 from .theme import Theme

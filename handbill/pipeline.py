@@ -7,21 +7,17 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import jinja2
 
 from .campaign_extras import extra_files
-from .cardmemo import card_settings
-from .cards import CardJob, card_cache, draw_cards, plan_cards
 from .console import Console, plural
 from .diagnostics import BuildFailed, Diagnostics
 from .diskcache import DiskCache
 from .feeds import FeedItem, SitemapUrl, atom_feed, robots, sitemap
-from .fonts import load_fonts
 from .headers import site_headers
 from .locales import localize
-from .memo import RebuildMemo
 from .pagememo import DrawnPage, ask_again, draw_page
 from .pages import PageRenderer, PlannedPage, Planner, campaign_css
 from .parallel import render_ahead, render_pages
@@ -33,6 +29,10 @@ from .strings import Catalog, load_catalog
 from .theme import Theme, load_theme
 from .views import ViewBuilder
 from .writer import StagedOutput, check_output_dir
+
+if TYPE_CHECKING:  # the card machinery (Pillow, fonts) is loaded only by builds that draw cards
+    from .cards import CardJob
+    from .memo import RebuildMemo
 
 FEED_SIZE = 50
 
@@ -153,6 +153,10 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
 def _plan_cards(pages: list[PlannedPage], project: Project, theme: Theme, routes: Routes, assets, catalog: Catalog,
                 diags: Diagnostics, memo: RebuildMemo | None) -> dict[str, CardJob]:
     """The share card of every story and campaign page, planned afresh or (``memo``) where its inputs changed."""
+    from .cardmemo import card_settings
+    from .cards import plan_cards
+    from .fonts import load_fonts
+
     def plan(some: list[PlannedPage], problems: Diagnostics) -> dict[str, CardJob]:
         return plan_cards(some, project, theme.dirs, routes, assets, catalog.translator, problems)
 
@@ -165,6 +169,10 @@ def _plan_cards(pages: list[PlannedPage], project: Project, theme: Theme, routes
 def _draw_cards(cards: dict[str, CardJob], options: BuildOptions, diags: Diagnostics,
                 sink: Callable[[str, bytes], None], memo: RebuildMemo | None) -> int:
     """Hand every card's JPEG to ``sink``: from ``memo``, the card cache, or drawn. Returns how many were drawn."""
+    if not cards and memo is None:
+        return 0
+    from .cards import card_cache, draw_cards
+
     def draw(jobs: list[CardJob], to: Callable[[str, bytes], None]) -> int:
         return draw_cards(jobs, card_cache(options.content), diags, options.card_workers, sink=to).drawn
 

@@ -52,6 +52,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # ParseCache.environment makes a new one when a template changes; no stat per page
         )
         return env
 

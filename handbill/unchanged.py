@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .cache import cache_root, write_atomic
+from .filedigests import read_whole
 
 FORMAT = 1
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "TZ")  # plus every HANDBILL_* variable
@@ -162,8 +163,8 @@ def loaded_code() -> list[Path]:
     files = set()
     for module in list(sys.modules.values()):
         name = getattr(module, "__file__", None)
-        if isinstance(name, str):
-            files.add(Path(name).resolve())
+        if isinstance(name, str):  # absolute, not resolved: a stat follows links anyway (and resolving costs 8 each)
+            files.add(Path(os.path.abspath(name)))
     return sorted(files)
 
 
@@ -226,7 +227,7 @@ def _add_tree(folder: Path, d: _Digest) -> None:
         for name in sorted(filenames):
             path = base / name
             try:
-                data = path.read_bytes()
+                data = read_whole(path)[1]
             except OSError:
                 add("unreadable", path.relative_to(folder))
                 continue
@@ -239,17 +240,22 @@ def _raise_unsure(error: OSError) -> None:
 
 
 def _output_state(out: Path) -> dict[str, list[int]]:
-    """Every file of the output folder with its size, modification time and inode."""
+    """Every file (and link) of the output folder with its size, modification time, inode and mode."""
     if not (out / MARKER).is_file():
         raise _Unsure("no output")
     state: dict[str, list[int]] = {}
-    for dirpath, dirnames, filenames in os.walk(out, followlinks=False, onerror=_raise_unsure):
-        base = Path(dirpath)
-        for name in dirnames + filenames:
-            path = base / name
-            info = path.lstat()
-            if name in filenames or path.is_symlink():
-                state[path.relative_to(out).as_posix()] = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_mode]
+    folders = [(out, "")]
+    while folders:  # scandir tells folders, files and links apart without a system call; only these are stat'ed
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            raise _Unsure(str(error)) from error
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((Path(entry.path), rel + "/"))
+                continue
+            info = entry.stat(follow_symlinks=False)
+            state[rel] = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_mode]
     return state
-
-

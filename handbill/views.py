@@ -14,7 +14,7 @@ from typing import Any
 
 from .assets import AssetProblem, AssetStore
 from .diagnostics import Diagnostics
-from .images import IMAGE_SUFFIXES, ImageProblem
+from .photos import IMAGE_SUFFIXES, ImageProblem
 from .locales import Entry
 from .markup import MarkdownRenderer, Reference
 from .recent import Recent
