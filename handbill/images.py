@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .photos import FORMATS, IMAGE_SUFFIXES, SUFFIXES, ImageProblem, PublishedImage, Rendition
+from .photos import FORMATS, SUFFIXES, ImageProblem, PublishedImage, Rendition
 
 MAX_WIDTH = 1600  # wider photos are scaled down: plenty for a phone and a laptop
 WIDTHS = (480, 960)  # smaller copies for srcset, made when the photo is clearly wider

@@ -96,6 +96,12 @@ def og_locale(code: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """The two-letter country codes (ISO 3166), loaded when first asked: Babel's territory list takes 13 ms."""
+    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+@functools.lru_cache(maxsize=1)
 def _names_to_codes() -> dict[str, str]:
     """Language names, in English and in the language itself, to their code: ``swedish`` -> ``sv``."""
     names: dict[str, str] = {}

@@ -11,9 +11,9 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from babel import Locale
 
 from .diagnostics import Diagnostics, did_you_mean
+from .localecodes import country_codes
 from .providers import ACTION_NETWORK_PATH, ALWAYS_HIDDEN, HONEYPOT_NAME, provider_named
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9_\-\[\]]{1,64}")
 RESERVED = {HONEYPOT_NAME, "form-name", "bot-field", "_gotcha", "_next"}
-_COUNTRIES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
 
 
 def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
@@ -50,8 +49,8 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
               "add endpoint: with the form's address, like https://formspree.io/f/abcdwxyz")
     _check_goals(config, error)
     country = config.get("country")
-    if country and country not in _COUNTRIES:
-        guess = country.upper() if country.upper() in _COUNTRIES else ""
+    if country and country not in country_codes():
+        guess = country.upper() if country.upper() in country_codes() else ""
         error("country", f"{country!r} is not a country code",
               f"write country: {guess}" if guess else "write the two-letter code, like country: US or country: SE")
 
