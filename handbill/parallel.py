@@ -52,10 +52,13 @@ _PAGES: Sequence[Any] = []
 _DIAGS: Diagnostics | None = None
 
 
-def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseCache, workers: int = 0) -> int:
+def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseCache, workers: int = 0,
+                 meanwhile: Callable[[], None] | None = None) -> int:
     """Render the bodies and publish the photos the cache lacks, on ``workers`` processes (0: one per core).
 
-    Returns how many entries were handed to workers (0 when it was not worth it).
+    ``meanwhile`` is called in this process while the workers run (it would wait for them
+    otherwise): work that does not need the bodies. Returns how many entries were handed to
+    workers (0 when it was not worth it, and ``meanwhile`` was not called).
     """
     workers = workers or os.cpu_count() or 1
     if workers < 2 or not _can_fork():
@@ -63,7 +66,7 @@ def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseC
     jobs = missing_work(sites, views, cache)
     if len(jobs) >= PARALLEL_FROM and any(views.photo_file(entry) is not None for entry, _ in jobs):
         from . import images  # noqa: F401 - Pillow is loaded once, before the workers fork, not once in each
-    if len(jobs) < PARALLEL_FROM or not _run(jobs, views, cache, workers):
+    if len(jobs) < PARALLEL_FROM or not _run(jobs, views, cache, workers, meanwhile):
         return 0
     # A body with links was rendered for one locale; another locale's links may go elsewhere.
     again = other_locales(sites, views, cache)
@@ -72,7 +75,8 @@ def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseC
     return cache.stats.prerendered
 
 
-def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: ParseCache, workers: int) -> bool:
+def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: ParseCache, workers: int,
+         meanwhile: Callable[[], None] | None = None) -> bool:
     global _JOBS, _VIEWS, _CACHE
     _JOBS, _VIEWS, _CACHE = jobs, views, cache
     size = max(1, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
@@ -80,7 +84,10 @@ def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: 
     gc.freeze()  # the project stays shared with the workers instead of being copied by the collector
     try:
         with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context("fork")) as pool:
-            for markdown, photos in pool.map(_render_chunk, chunks):
+            results = pool.map(_render_chunk, chunks)
+            if meanwhile is not None:
+                meanwhile()
+            for markdown, photos in results:
                 for key, rendered in markdown:
                     cache.remember_markdown(key, rendered)
                 for (path, digest), image in photos:

@@ -67,6 +67,16 @@ class Theme:
         return digest.hexdigest()
 
 
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every page template of ``env`` now, so processes forked later share them. A template
+    that does not compile is left to the page that uses it, which reports it."""
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html") and ":" not in name):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            continue
+
+
 def load_theme(name: str, content: Path, diags: Diagnostics, site_yaml: Path | None) -> Theme:
     """``default``, a folder in ``themes/`` beside the content folder, or a path."""
     default = default_theme_dir()

@@ -117,3 +117,22 @@ def test_a_template_error_names_the_template_and_line_without_a_traceback(make_p
     assert "Traceback" not in stderr
     first = errors_of(stderr)[0].splitlines()[0]
     assert "story.html:3" in first and "titel" in first
+
+
+def test_templates_compiled_ahead_are_the_ones_pages_use_and_a_broken_one_waits_for_its_page(tmp_path):
+    """compile_templates runs while the Markdown workers work; a template that does not compile is left
+    for the page that uses it to report, as it always is."""
+    import jinja2
+
+    from handbill.theme import compile_templates
+
+    (tmp_path / "good.html").write_text("<p>{{ x }}</p>")
+    (tmp_path / "broken.html").write_text("<p>{% if %}</p>")
+    (tmp_path / "notes.txt").write_text("{% if %}")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), auto_reload=False)
+    compile_templates(env)
+    compiled = {key[1] for key in env.cache}
+    assert compiled == {"good.html"}
+    assert env.get_template("good.html") is env.get_template("good.html")
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        env.get_template("broken.html")
