@@ -47,6 +47,13 @@ MAX_QUOTE_DEPTH = 100  # cmark nests > quotes without limit (lists stop at 100 b
 EXTENSIONS = ("tables", "footnotes", "smarty", "toc", "fenced_code", "sane_lists")  # Python-Markdown's
 
 
+_DIST_INFO = re.compile(r"([^-]+)-([^-]+)\.dist-info")
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
 def installed_version(distribution: str) -> str:
     """The installed version of a distribution whose package has its name, read from the name of its
     ``.dist-info`` folder as importlib.metadata does, without loading importlib.metadata (20 ms) or
@@ -57,10 +64,11 @@ def installed_version(distribution: str) -> str:
         names = os.listdir(folder) if folder else []
     except OSError:
         names = []
-    prefix = distribution.lower() + "-"
+    wanted = _normalized(distribution)
     for name in names:
-        if name.lower().startswith(prefix) and name.endswith(".dist-info"):
-            return name[len(prefix):-len(".dist-info")]
+        match = _DIST_INFO.fullmatch(name)  # "<name>-<version>.dist-info", neither with a "-" in it
+        if match and _normalized(match.group(1)) == wanted:
+            return match.group(2)
     from importlib.metadata import PackageNotFoundError, version
 
     try:

@@ -30,6 +30,7 @@ A stored body is checked against the resolver exactly like a remembered one.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -270,20 +271,36 @@ class ParseCache:
 
     # --- templates ---------------------------------------------------------------------------
 
-    def environment(self, theme: Theme) -> jinja2.Environment:
-        """The theme's Jinja environment, compiled templates included, reused while no template changes."""
+    def environment(self, theme: Theme, watch: bool = False) -> jinja2.Environment:
+        """The theme's Jinja environment, compiled templates included, reused while no template changes
+        (``watch``: Jinja checks each template again when a page asks for it, see Theme.environment)."""
         digest = hashlib.sha256()
         for folder in theme.dirs:
-            templates = folder / "templates"
-            for path in sorted(templates.rglob("*")) if templates.is_dir() else []:
+            for path in _template_files(folder / "templates"):
                 if path.is_file():
                     digest.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode())
                     digest.update(path.read_bytes())
-        key = (theme.dirs, digest.digest())
+        key = (theme.dirs, watch, digest.digest())
         if self._environment is None or self._environment[0] != key:
-            self._environment = (key, theme.environment())
+            self._environment = (key, theme.environment(watch))
             self.stats.templates_compiled = True
         return self._environment[1]
+
+
+def _template_files(root: Path) -> list[Path]:
+    """Every file under ``root`` that Jinja can load, through links to folders too (each real folder
+    once, so a loop of links ends): serve's pages are reused while none of them changes."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames.sort()
+        found += [Path(dirpath, name) for name in sorted(filenames)]
+    return found
 
 
 class _RecordingResolver:

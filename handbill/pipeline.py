@@ -76,7 +76,7 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     that rendered them, instead of being kept in ``result.files``, so memory does not grow
     with the size of the site; the rest of the files are left in ``result.files``.
     """
-    keep_bodies = cache is None  # a build of its own (not serve's, which keeps them in memory): store them
+    one_off = cache is None  # a build of its own, not serve's (which keeps bodies and templates from build to build)
     cache = cache or ParseCache()
     if memo is not None:
         memo.start_build()
@@ -93,7 +93,7 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     assets = cache.asset_store(options.content)
     views = ViewBuilder(routes, assets, project.inventory.locale_dirs, project.site.default_locale, diags,
                         markdown=cache.markdown, memo=memo.views if memo is not None else None)
-    environment = cache.environment(theme)
+    environment = cache.environment(theme, watch=not one_off)
     # a cold cache: Markdown and photos on every core, while this process compiles the templates once for
     # the page workers (each would compile them for itself: 70 ms)
     if render_ahead(sites, views, cache, options.workers, meanwhile=functools.partial(compile_templates, environment)):
@@ -145,7 +145,7 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
         files.setdefault(out_path, source.read_bytes())
     for rel, path in sorted(project.inventory.media.items()):
         files.setdefault(f"media/{rel}", path.read_bytes())
-    if keep_bodies:
+    if one_off:
         cache.save_markdown_pack(diags)  # for the next build (cmark's bodies, all in one file)
     console.phase(f"Rendered {plural(len(pages), 'page')} ({plural(len(files) + len(result.streamed), 'file')} in all)")
     if memo is not None:

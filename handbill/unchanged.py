@@ -159,8 +159,10 @@ def forget(inputs: BuildInputs) -> None:
 
 
 def loaded_code() -> list[Path]:
-    """The files of every module loaded in this process: the code a build ran."""
-    files = set()
+    """The code a build ran: the files of every module loaded in this process, and every module of
+    handbill itself, loaded here or not (Pillow's and the cards' modules are loaded only by builds,
+    and workers, that draw a photo or a card: a change to them must still be seen)."""
+    files = {Path(os.path.abspath(path)) for path in Path(__file__).parent.glob("*.py")}
     for module in list(sys.modules.values()):
         name = getattr(module, "__file__", None)
         if isinstance(name, str):  # absolute, not resolved: a stat follows links anyway (and resolving costs 8 each)

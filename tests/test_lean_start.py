@@ -2,6 +2,7 @@
 give the same answers as those ways, and a plain build does not load Pillow or Python-Markdown."""
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -77,6 +78,23 @@ def later():
         ["cache", "images", "markup", "text", "timebox", "diagnostics", "fonts", "writer", "parsecache"])
 
 
+@pytest.mark.parametrize("module", sorted(p.stem for p in (ROOT / "handbill").glob("*.py")))
+def test_the_import_patterns_find_every_handbill_import_ast_finds(module):
+    """The code salt follows imports found by patterns (ast took 25 ms a process): never fewer than ast finds."""
+    source = (ROOT / "handbill" / f"{module}.py").read_text(encoding="utf-8")
+    by_ast = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            by_ast |= {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("handbill."):
+            by_ast.add(node.module.split(".")[1])
+        elif isinstance(node, ast.ImportFrom) and node.module == "handbill":
+            by_ast |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            by_ast |= {a.name.split(".")[1] for a in node.names if a.name.startswith("handbill.")}
+    assert by_ast <= set(imported_modules(source))
+
+
 def test_the_content_walk_goes_folder_by_folder_in_name_order(tmp_path):
     root = tmp_path / "content"
     for rel in ["en/b/stories/z.md", "en/b/stories/a.md", "en/a.md", "en/b.md", "en/a/x.md", "en/c/d/e.md",
@@ -88,6 +106,32 @@ def test_the_content_walk_goes_folder_by_folder_in_name_order(tmp_path):
     found = [p.relative_to(root / "en").as_posix() for p in _walk(root / "en", root, diags)]
     assert found == ["a.md", "b.md", "a/x.md", "b/stories/a.md", "b/stories/z.md", "c/d/e.md"]
     assert [d.path for d in diags.items] == ["content/en/linked"]  # the folder link, reported and not followed
+
+
+def test_the_record_of_a_build_names_every_module_of_handbill_loaded_or_not():
+    """Pillow's and the cards' modules are loaded only by builds that draw a photo or a card (maybe only in
+    a worker): a change to them must still make the next build a full one."""
+    from handbill.unchanged import loaded_code
+
+    names = {path.name for path in loaded_code() if path.parent == ROOT / "handbill"}
+    assert {p.name for p in (ROOT / "handbill").glob("*.py")} <= names
+    assert {"images.py", "cards.py", "fonts.py", "markdown_python.py"} <= names
+
+
+def test_a_template_that_cannot_be_read_never_stops_the_head_start(tmp_path):
+    """compile_templates runs while the workers render; a template no page may use, in bytes that are not
+    UTF-8, or unreadable, is left alone: only a page that uses it reports it."""
+    import jinja2
+
+    from handbill.theme import compile_templates
+
+    (tmp_path / "good.html").write_text("<p>{{ x }}</p>")
+    (tmp_path / "latin1.html").write_bytes("<p>caf\xe9</p>".encode("latin-1"))
+    (tmp_path / "locked.html").write_text("<p>locked</p>")
+    (tmp_path / "locked.html").chmod(0)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), auto_reload=False)
+    compile_templates(env)
+    assert "good.html" in {key[1] for key in env.cache}
 
 
 def test_a_plain_build_loads_neither_pillow_nor_python_markdown(make_project):

@@ -97,6 +97,25 @@ def test_every_rebuild_after_an_edit_equals_a_clean_build_byte_for_byte(make_pro
     assert b'<p id="banner">v2</p>' in preview_files(preview)["c/stories/maria/index.html"]
 
 
+def test_a_template_behind_a_folder_link_is_seen_when_it_changes(make_project):
+    """Jinja follows a link to a folder of templates; serve's environment checks each template it
+    uses again on every rebuild, so an edit there is never missed."""
+    files = {**WORLD, "content/site.yaml": WORLD["content/site.yaml"] + "theme: mine\n",
+             "themes/mine/templates/story.html": '{% extends "default:story.html" %}\n'
+                                                 '{% block main %}{% include "parts/bit.html" %}{{ super() }}{% endblock %}\n',
+             "shared-parts/bit.html": '<p id="bit">ONE</p>\n'}
+    project = make_project(files)
+    os.symlink(project / "shared-parts", project / "themes/mine/templates/parts")
+    os.symlink(project / "themes/mine/templates", project / "shared-parts/loop")  # a loop of links ends
+    preview = preview_of(project)
+    assert preview.rebuild().ok
+    assert b'<p id="bit">ONE</p>' in preview_files(preview)["c/stories/maria/index.html"]
+    edit(project / "shared-parts/bit.html", "ONE", "TWO")
+    assert preview.rebuild().ok, preview.problems
+    assert b'<p id="bit">TWO</p>' in preview_files(preview)["c/stories/maria/index.html"]
+    assert preview_files(preview) == clean_build(project)
+
+
 def test_a_rebuild_reuses_the_parses_of_unchanged_files(make_project):
     project = make_project(WORLD)
     preview = preview_of(project)
