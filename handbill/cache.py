@@ -39,8 +39,9 @@ class FileCache:
         write_atomic(self._path(key), data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all: a parallel build never reads half a file.
+def write_atomic(path: Path, *chunks: bytes) -> None:
+    """Write a cache file (its ``chunks`` one after the other) whole or not at all: a parallel build
+    never reads half a file.
 
     A cache is never needed for correctness, so a failure to write is silently ignored.
     """
@@ -51,7 +52,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         return
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for chunk in chunks:
+                out.write(chunk)
         os.replace(temp, path)
     except OSError:
         Path(temp).unlink(missing_ok=True)
