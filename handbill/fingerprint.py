@@ -54,8 +54,8 @@ class Fingerprints:
 
     def __init__(self, lasting: tuple[type, ...] = ()) -> None:
         self.lasting = lasting  # immutable types whose objects a rebuild may hand out again
-        self._met: dict[int, tuple[Any, bytes]] = {}  # id -> (lasting object, kept alive; its digest): this build
-        self._kept: dict[int, tuple[Any, bytes]] = {}  # the same, met in the build before
+        self._met: dict[int, tuple[Any, bytes, str]] = {}  # id -> (lasting object, kept alive; digest; part): this build
+        self._kept: dict[int, tuple[Any, bytes, str]] = {}  # the same, met in the build before
         self._fields: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {}
 
     def next_build(self, last_complete: bool = True) -> None:
@@ -68,21 +68,26 @@ class Fingerprints:
 
     def of(self, value: Any) -> bytes:
         """The digest of ``value``; raises NotPlainData for what it cannot vouch for."""
-        lasting = isinstance(value, self.lasting)
-        if lasting:
-            known = self._met.get(id(value)) or self._kept.get(id(value))
-            if known is not None:
-                self._met[id(value)] = known
-                return known[1]
+        if isinstance(value, self.lasting):
+            return self._lasting(value)[1]
+        return self._digest(value)
+
+    def _digest(self, value: Any) -> bytes:
         parts: list[str] = []
         try:
             self._walk(value, parts)
         except RecursionError:
             raise NotPlainData("a value that contains itself") from None
-        digest = hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE).digest()
-        if lasting:
-            self._met[id(value)] = (value, digest)
-        return digest
+        return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE).digest()
+
+    def _lasting(self, value: Any) -> tuple[Any, bytes, str]:
+        """A lasting object (kept alive), its digest, and the part that stands for it in a container."""
+        known = self._met.get(id(value)) or self._kept.get(id(value))
+        if known is None:
+            digest = self._digest(value)
+            known = (value, digest, "\x01#" + digest.hex())
+        self._met[id(value)] = known
+        return known
 
     def _write(self, value: Any, parts: list[str]) -> None:
         """Append the parts of a value inside another: lasting objects as their digest."""
@@ -90,7 +95,7 @@ class Fingerprints:
         if kind in _EXACT:
             parts.append(repr(value))
         elif isinstance(value, self.lasting):
-            parts.append("\x01#" + self.of(value).hex())
+            parts.append(self._lasting(value)[2])
         else:
             self._walk(value, parts)
 

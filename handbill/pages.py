@@ -173,9 +173,10 @@ class Planner:
 class PageRenderer:
     """Renders planned pages with the theme, adding what every page shares.
 
-    A page's template sees :meth:`shared_inputs` (the same for every page of a locale)
-    and :meth:`page_inputs` (its own), and nothing else: the page cache of `serve`
-    (:mod:`handbill.pagememo`) reuses a page whose inputs have the same fingerprint.
+    A page's template sees :meth:`shared_inputs` (the same for every page of a locale,
+    :meth:`locale_inputs` among them) and :meth:`page_inputs` (its own), and nothing else:
+    the page cache of `serve` (:mod:`handbill.pagememo`) reuses a page whose inputs have
+    the same fingerprint.
     """
 
     def __init__(self, env: jinja2.Environment, project: Project, routes: Routes, catalog: Catalog,
@@ -191,6 +192,7 @@ class PageRenderer:
         self.menus = {code: self._menus(code, site) for code, site in sites.items()}
         self.home_and_feed = {code: (routes.href(routes.home(code)), routes.href(routes.feed(code))) for code in sites}
         self._switchers: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # ident -> (code, href) of each language
+        self._locale_inputs: dict[str, dict[str, Any]] = {}
 
     def asset_href(self, name: str) -> str:
         """The link to a static file of the theme, with ``?v=`` and the hash of its bytes (a new file busts caches)."""
@@ -245,27 +247,36 @@ class PageRenderer:
     def page_inputs(self, page: PlannedPage) -> dict[str, Any]:
         """What the template of ``page`` sees that differs from page to page (plain data)."""
         og_main, og_alternates = self.og_locales(page)
-        nav, footer = self.menus[page.locale]
-        home_href, feed_href = self.home_and_feed[page.locale]
         meta = PageMeta(page.title, page.description, self.canonical(page), self.alternates(page), page.noindex, page.path)
         return {
-            "locale": page.locale, "dir": text_direction(page.locale),
             "og_locale": og_main, "og_locale_alternates": og_alternates,
-            "home_href": home_href, "feed_href": feed_href,
-            "nav": nav, "footer_pages": footer, "languages": self.languages(page) if len(self.names) > 1 else [],
+            "languages": self.languages(page) if len(self.names) > 1 else [],
             "page": meta, "current_campaign": page.context.get("campaign").campaign if page.context.get("campaign") else "",
             **page.context,
         }
 
+    def locale_inputs(self, locale: str) -> dict[str, Any]:
+        """What every template of ``locale`` sees beside :meth:`page_inputs` (plain data; a page's own inputs win)."""
+        inputs = self._locale_inputs.get(locale)
+        if inputs is None:
+            nav, footer = self.menus[locale]
+            home_href, feed_href = self.home_and_feed[locale]
+            inputs = self._locale_inputs[locale] = {
+                "locale": locale, "dir": text_direction(locale), "home_href": home_href, "feed_href": feed_href,
+                "nav": nav, "footer_pages": footer}
+        return inputs
+
     def shared_inputs(self, locale: str) -> tuple[Any, ...]:
-        """Plain data that decides everything else a template of ``locale`` sees: the site, ``t``
-        (the strings), ``formats``, ``url``, ``abs_url`` and ``asset`` (the routes and static files).
+        """Plain data that decides everything else a template of ``locale`` sees: :meth:`locale_inputs`,
+        the site, ``t`` (the strings), ``formats``, ``url``, ``abs_url`` and ``asset`` (the routes and
+        static files).
 
         Whatever :meth:`render` adds to the context beside :meth:`page_inputs` must be covered here.
         """
         catalog = self.catalog
-        return (self.project.site, locale, self.formats[locale], self.routes, dict(self.static_versions),
-                catalog.default_locale, catalog.content, catalog.theme_tables, catalog.overrides)
+        return (self.locale_inputs(locale), self.project.site, locale, self.formats[locale], self.routes,
+                dict(self.static_versions), catalog.default_locale, catalog.content, catalog.theme_tables,
+                catalog.overrides)
 
     def render(self, page: PlannedPage, strings_used: set[str] | None = None) -> str:
         """The page's HTML; ``strings_used``: a set that gets the key of every UI string the template asked for."""
@@ -275,7 +286,7 @@ class PageRenderer:
         context = {
             "site": self.project.site, "t": t, "formats": self.formats[page.locale],
             "url": self.routes.href, "abs_url": self.routes.absolute, "asset": self.asset_href,
-            **self.page_inputs(page),
+            **self.locale_inputs(page.locale), **self.page_inputs(page),
         }
         template = self.env.get_template(page.template)
         return template.render(context)

@@ -5,13 +5,14 @@ This is the I/O edge of the pipeline for content: it reads files, checks them ag
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostics
 from .parsecache import ParseCache
-from .schema import CAMPAIGN, PAGE, SITE, STORY, Parsed, convert, url_problem
+from .schema import CAMPAIGN, PAGE, SITE, STORY, Field, Parsed, convert, url_problem
 from .sources import RESERVED, ContentFile, Inventory, check_slug, scan
 from .localecodes import canonical_code, check_code, is_locale_code, top_folder_problem
 from .yamlfile import parse_yaml, read_text, split_front_matter
@@ -132,24 +133,29 @@ def _check_top_folders(inv: Inventory, site: SiteConfig, diags: Diagnostics) -> 
                     f"create content/{site.default_locale}/ and put the campaigns and pages there")
 
 
-def _load_markdown(file: ContentFile, spec, diags: Diagnostics, partial: bool,
+def _load_markdown(file: ContentFile, spec: Field, diags: Diagnostics, partial: bool,
                    cache: ParseCache | None = None) -> Source | None:
     size = file.path.stat().st_size
     if size > MAX_SOURCE_BYTES:
         diags.error(file.path, 0, 0, f"this file is {size // 1024} KB, more than the {MAX_SOURCE_BYTES // 1024} KB a story may have",
                     "split it into several stories, or check that nothing was pasted twice")
         return None
-    if cache is not None:  # serve: a file whose bytes did not change is not parsed again
-        split = cache.parse_file(file.path, diags, "markdown", lambda text, found: split_front_matter(text, file.path, found))
+    read = functools.partial(_read_markdown, path=file.path, spec=spec, partial=partial)
+    if cache is not None:  # serve: a file whose bytes did not change is not parsed or checked again
+        loaded = cache.parse_file(file.path, diags, f"markdown {file.kind}{' partial' if partial else ''}", read)
     else:
         text = read_text(file.path, diags)
-        split = None if text is None else split_front_matter(text, file.path, diags)
-    if split is None:
-        return None
-    front, body, body_line = split
+        loaded = None if text is None else read(text, diags)
+    return None if loaded is None else Source(file, *loaded)
+
+
+def _read_markdown(text: str, diags: Diagnostics, *, path: Path, spec: Field,
+                   partial: bool) -> tuple[Parsed, str, int] | None:
+    """A story's or page's front matter, checked against ``spec``, its body and the line the body starts on."""
+    front, body, body_line = split_front_matter(text, path, diags)
     if front is None:
         return None
-    return Source(file, convert(front, spec, file.path, diags, partial=partial), body, body_line)
+    return convert(front, spec, path, diags, partial=partial), body, body_line
 
 
 def _check_free_name(name: str, path: Path, site: SiteConfig, diags: Diagnostics, what: str) -> bool:

@@ -290,6 +290,25 @@ def test_a_reused_page_still_reports_the_untranslated_strings_it_shows(make_proj
     assert again == clean_problems(project) and "`sign_button` is not translated" not in again
 
 
+def test_front_matter_problems_come_back_on_every_rebuild_and_follow_the_default_language(make_project, capsys):
+    """A story's checked front matter is reused while its bytes are unchanged, with its problems; whether a
+    key is required depends on the file being an original, which site.yaml can change without touching it."""
+    files = {**MINIMAL, "content/site.yaml": SITE_YAML + "locales: [en, sv]\n",
+             "content/en/c/stories/maria.md": story("Maria's well", "Maria tells.", extra="tittle: oops\n"),
+             "content/sv/c/campaign.yaml": "summary: Vatten.\n",
+             "content/sv/c/stories/maria.md": "---\nsummary: Maria berättar.\n---\nMaria berättar.\n"}
+    project = make_project(files)
+    preview = preview_of(project)
+    first = problems_of(preview, capsys)
+    assert "unknown key `tittle` is ignored" in first and "is missing" not in first
+    assert first == clean_problems(project)
+    assert problems_of(preview, capsys) == first and preview.cache.stats.parsed == 0  # nothing read, all reported
+    edit(project / "content/site.yaml", "default_locale: en", "default_locale: sv")  # sv/ is now the original
+    assert not preview.rebuild().ok
+    assert preview.problems == clean_problems(project)
+    assert "sv/c/stories/maria.md:2:1: title is missing" in preview.problems.replace(os.sep, "/")
+
+
 def test_a_reused_share_card_still_reports_what_it_leaves_out(make_project, capsys):
     files = {**MINIMAL, "content/en/c/stories/maria.md": story("Maria's well \u2603", "Maria tells her story."),
              "content/en/c/stories/bob.md": story("Bob's pump", "Back.", date="2026-04-01")}
