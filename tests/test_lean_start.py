@@ -5,8 +5,10 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
+import unicodedata
 from importlib.metadata import version
 from pathlib import Path
 
@@ -17,7 +19,8 @@ from conftest import MINIMAL
 from handbill.diagnostics import Diagnostics
 from handbill.diskcache import imported_modules
 from handbill.filedigests import read_whole
-from handbill.markdown_engines import installed_version, unique
+from handbill import markup
+from handbill.markdown_engines import _add_heading_ids, _cmark, CMARK_EXTENSIONS, heading_slug, installed_version, unique
 from handbill.sources import _walk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +57,50 @@ def test_installed_version_of_something_not_installed_is_a_question_mark():
 def test_heading_ids_are_numbered_as_python_markdown_numbers_them(slugs):
     ours, theirs = set(), set()
     assert [unique(s, ours) for s in slugs] == [python_markdown_unique(s, theirs) for s in slugs]
+
+
+def _slug_one_char_at_a_time(text: str) -> str:
+    """heading_slug as it was written first: every character asked for its Unicode category."""
+    kept = "".join(c for c in text if c in "-_" or c.isspace() or unicodedata.category(c)[0] in "LMN")
+    return re.sub(r"[-\s]+", "-", kept.strip().lower())
+
+
+@pytest.mark.parametrize("text", [
+    "".join(map(chr, range(128))), "Hello, World! 2026", "  tabs\tand\x1cseparators\x1f ", "a--b__c",
+    "Ça va? Grüße", "नमस्ते दुनिया", "مرحبا بالعالم ١٢٣", "日本語の見出し", "emoji 🎉 here", "MiXeD ASCII é",
+])
+def test_a_heading_id_is_the_same_with_the_ascii_shortcut(text):
+    assert heading_slug(text, "-") == _slug_one_char_at_a_time(text)
+
+
+STORIES_WITH_EVERY_KIND_OF_TARGET = [
+    "Plain text, no links at all.\n",
+    "See [Maria](maria.md) and ![a photo](photo.jpg \"title\") and [site](<with space.md>).\n",
+    "[ref]: target.md\n   [two]: <other file.pdf>\n    [not a def]: four-spaces.md\n[x][ref]\n",
+    "Raw <a href=\"raw.md\">html</a> and <IMG SRC='up.jpg'> and <video src=clip.mp4>\n[t](t.md)\n",
+    "Both ]: and < in one: a]: b <a href=\"z.md\"> [q](q.md)\n[d]: d.md\n",
+    "Tricky ](not-a-link and [broken](\n<a <a <a href=x.md>\n",
+]
+
+
+@pytest.mark.parametrize("text", STORIES_WITH_EVERY_KIND_OF_TARGET)
+def test_link_targets_are_found_on_the_same_lines_without_the_alternatives_a_text_cannot_match(text):
+    """_SourceLines leaves out the definition and raw-HTML patterns when the text has no "]:" or no "<"."""
+    lines = markup._SourceLines(text, 7)
+    whole = markup._SourceLines.__new__(markup._SourceLines)
+    whole._text, whole._first_line, whole._newlines, whole._targets, whole._found = text, 7, lines._newlines, {}, {}
+    for match in markup._target_pattern(True, True).finditer(text):  # the whole pattern, as before
+        group = next(i for i, value in enumerate(match.groups(), 1) if value is not None)
+        whole._targets.setdefault(markup._target_key(match.group(group)), whole._line_at(match.start(group)))
+    assert lines._targets == whole._targets
+
+
+def test_heading_ids_are_the_same_when_no_id_was_in_the_html():
+    html = _cmark("# One\n\n## Two `code` &amp; more\n\n# One\n\nText[^1]\n\n[^1]: Note\n", CMARK_EXTENSIONS)
+    assert 'id="' in html  # the footnotes' ids: taken, so no heading may have them
+    assert _add_heading_ids(html).count('id="one') == 2
+    plain = _cmark("# One\n\n# One\n", CMARK_EXTENSIONS)
+    assert 'id="' not in plain and re.findall(r'id="([^"]*)"', _add_heading_ids(plain)) == ["one", "one_1"]
 
 
 def test_the_import_lines_of_a_module_are_all_found():
