@@ -193,6 +193,7 @@ class PageRenderer:
         self.home_and_feed = {code: (routes.href(routes.home(code)), routes.href(routes.feed(code))) for code in sites}
         self._switchers: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # ident -> (code, href) of each language
         self._locale_inputs: dict[str, dict[str, Any]] = {}
+        self._translators: dict[str, Callable[..., str]] = {}
 
     def asset_href(self, name: str) -> str:
         """The link to a static file of the theme, with ``?v=`` and the hash of its bytes (a new file busts caches)."""
@@ -280,7 +281,9 @@ class PageRenderer:
 
     def render(self, page: PlannedPage, strings_used: set[str] | None = None) -> str:
         """The page's HTML; ``strings_used``: a set that gets the key of every UI string the template asked for."""
-        t = self.catalog.translator(page.locale, self.formats[page.locale])
+        t = self._translators.get(page.locale)
+        if t is None:  # one per locale: it remembers the texts it was asked for
+            t = self._translators[page.locale] = self.catalog.translator(page.locale, self.formats[page.locale])
         if strings_used is not None:
             t = _noting(t, strings_used)
         context = {

@@ -235,8 +235,11 @@ class Catalog:
         (else by an integer ``count``), integer parameters written as numbers of the locale."""
         formats = formats or LocaleFormats(locale)
         babel_locale = parse_locale(locale) or Locale("en")
+        plain: dict[str, str] = {}  # key -> text, for calls without n or params (most of a page's)
 
         def t(key: str, n: int | None = None, **params: object) -> str:
+            if n is None and not params and key in plain:
+                return plain[key]  # (its warning, if any, was given when it was first asked for)
             found = self.raw(locale, key)
             if found is None:
                 self.diags.error(self.reference.path or "i18n/en.yaml", 0, 0,
@@ -254,7 +257,10 @@ class Catalog:
                 text = text.get(rules.plural_form(number), text["other"])
             values = {name: formats.number(value) if isinstance(value, int) and not isinstance(value, bool) else value
                       for name, value in params.items()}
-            return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+            shown = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+            if n is None and not params:
+                plain[key] = shown
+            return shown
 
         return t
 

@@ -44,6 +44,17 @@ def test_pt_br_falls_back_to_pt_then_to_the_default_with_one_warning_per_key(tmp
     assert cat.missing("pt-BR") == ["signed"]
 
 
+def test_a_text_asked_for_again_is_the_same_and_warns_once_and_parameters_still_count(tmp_path):
+    """``t`` remembers what it gave for a key without parameters; a call with them is worked out each time."""
+    cat, diags = catalog(tmp_path, {"theme/i18n/en.yaml": EN, "theme/i18n/pt.yaml": "bye: Tchau\n"}, ["en", "pt"])
+    t = cat.translator("pt")
+    assert [t("hello"), t("hello"), t("signed"), t("signed", count=1), t("signed"), t("signed", 5), t("hello")] == [
+        "Hello", "Hello", "{count} signatures", "1 signature", "{count} signatures", "{count} signatures", "Hello"]
+    assert sorted(d.message.split("`")[1] for d in diags.warnings) == ["hello", "signed"]  # once per key
+    assert (t("nope"), t("nope")) == ("nope", "nope")  # never remembered: the error is reported for each call
+    assert [d.message for d in diags.errors] == ["the theme uses the UI string `nope`, but no strings file has it"]
+
+
 def test_a_language_with_no_strings_at_all_is_one_warning(tmp_path):
     cat, diags = catalog(tmp_path, {"theme/i18n/en.yaml": EN}, ["en", "ja"])
     t = cat.translator("ja")
