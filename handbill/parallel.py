@@ -43,6 +43,7 @@ PARALLEL_FROM = 24  # bodies or photos missing from the cache before worker proc
 RENDER_PARALLEL_FROM = 200  # pages before rendering them in worker processes pays off
 RENDER_CHUNK = 500  # pages a worker sends back at once (bounds the memory of a chunk in flight)
 CHUNKS_PER_WORKER = 4  # smaller chunks even out the load when some stories have photos
+SHARE_AT_MOST = 2000  # texts a worker sends back at once (bounds the memory of a share in flight)
 
 _JOBS: list[tuple[Entry, dict[str, Entry]]] = []  # set by render_ahead just before the workers fork
 _VIEWS: ViewBuilder | None = None
@@ -64,9 +65,13 @@ def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseC
     if workers < 2 or not _can_fork():
         return 0
     jobs = missing_work(sites, views, cache)
-    if len(jobs) >= PARALLEL_FROM and any(views.photo_file(entry) is not None for entry, _ in jobs):
+    photos = len(jobs) >= PARALLEL_FROM and any(views.photo_file(entry) is not None for entry, _ in jobs)
+    if photos:
         from . import images  # noqa: F401 - Pillow is loaded once, before the workers fork, not once in each
-    if len(jobs) < PARALLEL_FROM or not _run(jobs, views, cache, workers, meanwhile):
+    # Without photos, one share a worker (up to SHARE_AT_MOST texts): a worker asking for its next share
+    # waits for this process, busy with ``meanwhile`` (the pool's threads need the GIL), 50 ms each time.
+    shares = max(workers * (CHUNKS_PER_WORKER if photos else 1), -(-len(jobs) // SHARE_AT_MOST))
+    if len(jobs) < PARALLEL_FROM or not _run(jobs, views, cache, workers, meanwhile, shares):
         return 0
     # A body with links was rendered for one locale; another locale's links may go elsewhere.
     again = other_locales(sites, views, cache)
@@ -76,11 +81,13 @@ def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseC
 
 
 def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: ParseCache, workers: int,
-         meanwhile: Callable[[], None] | None = None) -> bool:
+         meanwhile: Callable[[], None] | None = None, shares: int = 0) -> bool:
+    """Hand ``jobs`` to ``workers`` processes in ``shares`` interleaved shares (every n-th job, so long and
+    short texts, stories with and without photos, spread evenly); False when a worker died."""
     global _JOBS, _VIEWS, _CACHE
     _JOBS, _VIEWS, _CACHE = jobs, views, cache
-    size = max(1, -(-len(jobs) // (workers * CHUNKS_PER_WORKER)))
-    chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    count = min(len(jobs), shares or workers * CHUNKS_PER_WORKER)
+    chunks = [range(first, len(jobs), count) for first in range(count)]
     gc.freeze()  # the project stays shared with the workers instead of being copied by the collector
     try:
         with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context("fork")) as pool:
