@@ -186,7 +186,7 @@ class ViewBuilder:
             body_source = self._field_source(entry, "body")
             line = body_source.data.where("body")[0] + ("body" in body_source.data.blocks)
             return entry.meta.get("body", ""), body_source.file.path, line
-        text = self.memo.without_controls(entry.source.body) if self.memo is not None else strip_controls(entry.source.body)
+        text = self.memo.without_controls(entry.source.body) if self.memo is not None else entry.source.clean_body
         return text, entry.source.file.path, entry.source.body_line
 
     def photo_file(self, entry: Entry) -> Path | None:
