@@ -41,7 +41,10 @@ class SiteConfig:
 
 @dataclass(frozen=True)
 class Source:
-    """One parsed campaign.yaml, story or page, in the locale it was written in."""
+    """One parsed campaign.yaml, story or page, in the locale it was written in.
+
+    ``data`` and ``body`` come from the parse cache: `serve` hands the same objects to every
+    rebuild while the file's bytes are unchanged, so nothing may change them in place."""
 
     file: ContentFile
     data: Parsed  # the YAML values, or a story's front matter
