@@ -74,7 +74,7 @@ def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseC
     if len(jobs) < PARALLEL_FROM or not _run(jobs, views, cache, workers, meanwhile, shares):
         return 0
     # A body with links was rendered for one locale; another locale's links may go elsewhere.
-    again = other_locales(sites, views, cache)
+    again = other_locales(sites, views, cache) if len(sites) > 1 else []
     if len(again) >= PARALLEL_FROM:
         _run(again, views, cache, workers)
     return cache.stats.prerendered
