@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .diagnostics import Diagnostic, Diagnostics
+from .diskcache import Rendered
 from .photos import IMAGE_SUFFIXES
 from .locales import Entry, LocaleSite
 from .parsecache import ParseCache
@@ -95,8 +96,10 @@ def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: 
             if meanwhile is not None:
                 meanwhile()
             for markdown, photos in results:
-                for key, rendered in markdown:
-                    cache.remember_markdown(key, rendered)
+                for index, renderings in markdown:
+                    text, path, line = views.markdown_body(jobs[index][0])
+                    for rendered in renderings:
+                        cache.remember_markdown(text, path, line, rendered)
                 for (path, digest), image in photos:
                     cache.remember_photo(Path(path), digest, image)
     except (BrokenProcessPool, OSError):
@@ -220,18 +223,25 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _render_chunk(indices: range) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
-    """In a worker: build the views of some entries through a fresh cache, and return what it learnt."""
+def _render_chunk(indices: range) -> tuple[list[tuple[int, list[Rendered]]], list[tuple[Any, Any]]]:
+    """In a worker: render the bodies and publish the photos of some entries through a fresh cache.
+
+    Returns each entry's renderings by its index in the jobs, without the Markdown (the main
+    process has it: half of what would travel back), and the published photos."""
     assert _VIEWS is not None and _CACHE is not None
     local = ParseCache()
     local.use_disk(_CACHE.disk)  # each worker stores what it renders: written on both cores
     local.use_markdown_engine(_CACHE.markdown_engine)
     builder = dataclasses.replace(_VIEWS, assets=local.asset_store(_VIEWS.assets.content), markdown=local.markdown,
                                   diags=Diagnostics(root=_VIEWS.diags.root), memo=None)
+    markdown = []
     for index in indices:
         entry, keys = _JOBS[index]
         try:
-            builder.build(entry, keys)
+            builder.body_and_photo(entry, keys)
         except Exception:  # noqa: BLE001 - the main process renders it again and reports the problem properly
             continue
-    return local.learnt()
+        renderings = local.renderings(*builder.markdown_body(entry))
+        if renderings:
+            markdown.append((index, renderings))
+    return markdown, local.published_photos()

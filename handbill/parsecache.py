@@ -208,10 +208,15 @@ class ParseCache:
                 for (path, line, text), entry in self._markdown.items() if entry.used == self.generation]
         self.disk.save_markdown_pack(used, diags)
 
-    def remember_markdown(self, key: tuple[str, int, str], rendered: Rendered) -> None:
+    def remember_markdown(self, text: str, path: str | Path, first_line: int, rendered: Rendered) -> None:
         """Take a rendering made elsewhere (a worker process) into memory; the next lookup checks it."""
-        entry = self._markdown.setdefault(key, _Entry([], self.generation))
+        entry = self._markdown.setdefault((str(path), first_line, text), _Entry([], self.generation))
         _add_variant(entry.value, rendered)
+
+    def renderings(self, text: str, path: str | Path, first_line: int) -> list[Rendered]:
+        """The renderings of this body in memory (what a worker process sends back for it)."""
+        entry = self._markdown.get((str(path), first_line, text))
+        return list(entry.value) if entry is not None else []
 
     def find_markdown(self, text: str, path: str | Path, first_line: int, resolver: Resolver,
                       diags: Diagnostics, *, count: bool = True) -> Rendered | None:
@@ -238,10 +243,9 @@ class ParseCache:
                     return stored
         return None
 
-    def learnt(self) -> tuple[list[tuple[Any, Rendered]], list[tuple[Any, PublishedImage]]]:
-        """Every rendering and published photo in memory (what a worker process sends back)."""
-        return ([(key, rendered) for key, entry in self._markdown.items() for rendered in entry.value],
-                [(key, entry.value) for key, entry in self._photos.items()])
+    def published_photos(self) -> list[tuple[tuple[str, bytes], PublishedImage]]:
+        """Every published photo in memory, by (path, digest) (what a worker process sends back)."""
+        return [(key, entry.value) for key, entry in self._photos.items()]
 
     # --- photos ------------------------------------------------------------------------------
 

@@ -202,17 +202,21 @@ class ViewBuilder:
         except AssetProblem:
             return None
 
-    def build(self, entry: Entry, keys: dict[str, Entry], formats: LocaleFormats | None = None) -> EntryView:
-        # What this reads of ``entry`` beside the body and photo must be in _made_of (the view memo's check).
-        meta = entry.meta
+    def body_and_photo(self, entry: Entry, keys: dict[str, Entry]) -> tuple[str, Photo | None]:
+        """The entry's rendered body and published photo: the costly part of a view (what workers do ahead)."""
         body, body_path, line = self.markdown_body(entry)
         resolver = EntryResolver(entry, body_path, keys, self.routes, self.assets,
                                  self.locale_dirs, self.default_locale, self.diags)
-        # The body and the photo are asked for on every build, remembered view or not: that
-        # publishes the photos and reports broken links and missing descriptions.
         body_html = self.markdown.render(body, path=body_path, first_line=line,
                                          resolver=resolver, diags=self.diags) if body.strip() else ""
-        photo = self.photo(entry, resolver)
+        return body_html, self.photo(entry, resolver)
+
+    def build(self, entry: Entry, keys: dict[str, Entry], formats: LocaleFormats | None = None) -> EntryView:
+        # What this reads of ``entry`` beside the body and photo must be in _made_of (the view memo's check).
+        meta = entry.meta
+        # The body and the photo are asked for on every build, remembered view or not: that
+        # publishes the photos and reports broken links and missing descriptions.
+        body_html, photo = self.body_and_photo(entry, keys)
         formats = formats or LocaleFormats(entry.locale)
         if self.memo is not None:
             remembered = self.memo.find(entry, formats, self.routes, body_html, photo)
