@@ -17,11 +17,12 @@ from .diagnostics import BuildFailed, Diagnostics
 from .diskcache import DiskCache
 from .feeds import FeedItem, SitemapUrl, atom_feed, robots, sitemap
 from .headers import site_headers
-from .locales import localize
+from .locales import LocaleSite, localize
 from .pagememo import DrawnPage, ask_again, draw_page
 from .pages import PageRenderer, PlannedPage, Planner, campaign_css
 from .parallel import render_ahead, render_pages
 from .parsecache import ParseCache
+from .printkit import draw_codes_ahead
 from .project import Project, load_project
 from .routes import Routes, output_file
 from .share import add_share
@@ -95,8 +96,8 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
                         markdown=cache.markdown, memo=memo.views if memo is not None else None)
     environment = cache.environment(theme, watch=not one_off)
     # a cold cache: Markdown and photos on every core, while this process compiles the templates once for
-    # the page workers (each would compile them for itself: 70 ms)
-    if render_ahead(sites, views, cache, options.workers, meanwhile=functools.partial(compile_templates, environment)):
+    # the page workers (each would compile them for itself: 70 ms) and draws the print sheets' QR codes
+    if render_ahead(sites, views, cache, options.workers, meanwhile=functools.partial(_meanwhile, environment, routes, sites)):
         console.phase(f"Rendered {plural(cache.stats.prerendered, 'text')} and their photos in worker processes")
     pages = Planner(project, sites, routes, catalog, views).plan()
     console.phase(f"Planned {plural(len(pages), 'page')} in {plural(len(sites), 'locale')} "
@@ -151,6 +152,12 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     if memo is not None:
         memo.finish_build()
     return result
+
+
+def _meanwhile(environment: jinja2.Environment, routes: Routes, sites: Mapping[str, LocaleSite]) -> None:
+    """What this process does while workers render Markdown: work planning would do later, alone."""
+    compile_templates(environment)
+    draw_codes_ahead(routes, [(locale, campaign.campaign) for locale, site in sites.items() for campaign in site.campaigns])
 
 
 def _plan_cards(pages: list[PlannedPage], project: Project, theme: Theme, routes: Routes, assets, catalog: Catalog,

@@ -10,7 +10,7 @@ leave, so it prints on one page of either.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from .formats import LocaleFormats
 from .qrcodes import QRImages, qr_images
@@ -36,9 +36,21 @@ class PrintSheet:
     consent: LocalText | None  # the petition's consent sentence, or None for the theme's
 
 
+def sheet_url(campaign_url: str) -> str:
+    """Where a campaign's printed sheet sends people (what its QR code says)."""
+    return with_source(campaign_url, PRINT_SOURCE)
+
+
+def draw_codes_ahead(routes: Routes, campaigns: Iterable[tuple[str, str]]) -> None:
+    """Draw the QR codes of the print sheets of these ``(locale, campaign)`` now: :func:`qr_images`
+    remembers them for planning. A build calls it while worker processes render Markdown."""
+    for locale, campaign in campaigns:
+        qr_images(sheet_url(routes.absolute(routes.campaign(locale, campaign))))
+
+
 def print_sheet(routes: Routes, *, locale: str, campaign: str, campaign_url: str, formats: LocaleFormats,
                 consent: LocalText | None) -> PrintSheet:
-    url = with_source(campaign_url, PRINT_SOURCE)
+    url = sheet_url(campaign_url)
     svg, png = routes.campaign_qr(locale, campaign, "svg"), routes.campaign_qr(locale, campaign, "png")
     rows = tuple(formats.number(n) for n in range(1, SHEET_ROWS + 1))
     return PrintSheet(url, url.split("://", 1)[-1], qr_images(url), routes.href(svg), routes.href(png), svg, png,
