@@ -25,7 +25,7 @@ never needed for correctness:
   into place, so a reader never sees half of one; each carries its own key and a
   hash of its content, and anything that does not read back exactly is ignored (and
   overwritten by the next build that renders it).
-- **Plain data only.** Entries are JSON and raw photo bytes, never pickles or
+- **Plain data only.** Entries are JSON, raw HTML and raw photo bytes, never pickles or
   compiled code, so a cache folder from elsewhere cannot run code. It can still
   hold HTML, so treat it like the content folder: never restore it from a source
   you would not take content from.
@@ -48,7 +48,7 @@ from .photos import PublishedImage, Rendition
 from . import markup
 from .markup import Reference
 
-CACHE_FORMAT = 1  # bump when the layout of an entry changes
+CACHE_FORMAT = 2  # bump when the layout of an entry changes
 MAX_VARIANTS = 8  # stored renderings of one body (one per set of resolver answers: about one per locale)
 _METHODS = ("page_link", "image", "file_link")  # the Resolver protocol
 SALT_ROOTS = ("markup", "images", "diskcache")  # modules whose code shapes what is cached (with their imports)
@@ -127,7 +127,8 @@ class DiskCache:
         self.root = Path(root)
         self._markdown = FileCache(self.root / "markdown", ".json")
         self._photos = FileCache(self.root / "photos", ".bin")
-        self._pack: dict[str, Any] | None = None  # markdown.pack, read on first use
+        self._pack: dict[str, Any] | None = None  # markdown.pack, read on first use: its entries
+        self._pack_html = b""  # ... and the HTML they point into
 
     @classmethod
     def beside(cls, content: Path) -> DiskCache:
@@ -184,18 +185,33 @@ class DiskCache:
         if variants is None:
             return []
         try:
-            return _decode_variants(variants, str(path), diags)
+            html = self._pack_html
+            return _decode_variants([{**v, "html": html[v["html"][0]:v["html"][1]].decode("utf-8", "surrogatepass")}
+                                     for v in variants], str(path), diags)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
             return []
 
     def save_markdown_pack(self, bodies: list[tuple[str, str | Path, list[Rendered]]], diags: Diagnostics) -> None:
         """Replace ``markdown.pack`` with these bodies, ``(key, path, renderings)``: the ones a build used,
-        so the pack never holds more than one build's texts."""
-        entries = {key: [_encode_rendered(r, diags.display_path(path)) for r in variants[:MAX_VARIANTS]]
-                   for key, path, variants in bodies}
-        text = json.dumps({"salt": code_salt(), "entries": entries}, ensure_ascii=False, separators=(",", ":"))
-        payload = text.encode("utf-8", "surrogatepass")
-        del text, entries  # at 10,000 stories in 3 languages each copy is 120 MB: never hold three at once
+        so the pack never holds more than one build's texts.
+
+        The pack is a checksum line, a JSON line of every body's questions, answers and problems
+        with where its HTML is (start and end), then all the HTML: only the small part is JSON,
+        and a body's HTML is decoded when a build asks for it."""
+        html: list[bytes] = []
+        end = 0
+        entries = {}
+        for key, path, variants in bodies:
+            shown = diags.display_path(path)
+            entries[key] = encoded = []
+            for rendered in variants[:MAX_VARIANTS]:
+                data = rendered.html.encode("utf-8", "surrogatepass")
+                html.append(data)
+                encoded.append({**_encode_rendered(rendered, shown), "html": [end, end + len(data)]})
+                end += len(data)
+        head = json.dumps({"salt": code_salt(), "entries": entries}, ensure_ascii=False, separators=(",", ":"))
+        payload = b"\n".join([head.encode("utf-8", "surrogatepass"), b"".join(html)])
+        del html, entries  # at 10,000 stories in 3 languages the HTML is 120 MB: never hold three copies at once
         write_atomic(self.pack_path, _checksum(payload).encode() + b"\n", payload)
 
     def _packed(self) -> dict[str, Any]:
@@ -204,9 +220,10 @@ class DiskCache:
             try:
                 checksum, _, payload = self.pack_path.read_bytes().partition(b"\n")
                 if checksum.decode("ascii") == _checksum(payload):
-                    body = json.loads(payload.decode("utf-8", "surrogatepass"))
+                    head, _, html = payload.partition(b"\n")
+                    body = json.loads(head.decode("utf-8", "surrogatepass"))
                     if body.get("salt") == code_salt() and isinstance(body.get("entries"), dict):
-                        self._pack = body["entries"]
+                        self._pack, self._pack_html = body["entries"], html
             except (OSError, ValueError, AttributeError, RecursionError):
                 pass  # missing or damaged: every body is rendered again
         return self._pack

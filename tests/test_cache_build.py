@@ -247,6 +247,28 @@ def test_commonmark_bodies_are_kept_in_one_pack_not_a_file_each(make_project):
     assert edited == without_marker(clean(project))
 
 
+def test_the_pack_gives_back_every_rendering_exactly(tmp_path):
+    """HTML in any script (two- to four-byte UTF-8, a lone surrogate from a bad file), several
+    variants of one body, and their questions, answers and problems, read back by a new process."""
+    Rendered, Reference, Diagnostic = diskcache.Rendered, markup.Reference, diskcache.Diagnostic
+    story_path = str(tmp_path / "content/en/c/stories/maria.md")
+    bodies = [
+        ("k-ar", story_path, [Rendered("<p>مرحبا بالعالم</p>", (), ()),
+                              Rendered("<p>مرحبا <a href=\"/sv/x/\">x</a></p>",
+                                       (("page_link", Reference("x.md", 3), "/sv/x/"),), ())]),
+        ("k-emoji", story_path, [Rendered("<h2 id=\"a\">👩🏽‍🍼 \ud800 ok</h2>", (("image", Reference("a.jpg", 4),
+                                  {"src": "/img/a.jpg", "width": "10"}),),
+                                  (Diagnostic(story_path, 4, 2, "warning", "unsafe HTML removed", "write Markdown"),))]),
+        ("k-empty", story_path, [Rendered("", (), ())]),
+    ]
+    diags = Diagnostics(root=tmp_path)
+    diskcache.DiskCache(tmp_path / "cache").save_markdown_pack(bodies, diags)
+    reader = diskcache.DiskCache(tmp_path / "cache")  # a new process
+    for key, path, variants in bodies:
+        assert reader.packed_markdown(key, path, diags) == variants
+    assert reader.packed_markdown("k-missing", story_path, diags) == []
+
+
 @pytest.mark.parametrize("damage", ["empty", "garbage", "cut short", "one byte changed"])
 def test_a_damaged_pack_is_ignored_and_written_again(make_project, damage):
     project = make_project(COMMONMARK_WORLD)
