@@ -125,24 +125,26 @@ def parse_yaml(text: str, path: str | Path, diags: Diagnostics, *, first_line: i
 
 def split_front_matter(text: str, path: str | Path, diags: Diagnostics) -> tuple[Node | None, str, int]:
     """Split a Markdown file into (front matter mapping or None, body, 1-based line where the body starts)."""
-    lines = text.split("\n")
-    if lines[0].rstrip(" \t") != "---":
+    opened = text.find("\n")
+    if (text if opened < 0 else text[:opened]).rstrip(" \t") != "---":
         diags.error(path, 1, 1, "this story has no front matter",
                     "start the file with these three lines, then the story text:" + STORY_SHAPE)
         return None, text, 1
-    close = next((i for i, line in enumerate(lines) if i and line.rstrip(" \t") in ("---", "...")), None)
-    if close is None:
+    close = _CLOSING_LINE.search(text, opened)  # (a story's text is not split into lines: it is long)
+    if opened < 0 or close is None:
         diags.error(path, 1, 1, "the front matter that starts here with --- is never closed",
                     "add a line with just --- after the last `key: value` line, before the story text")
         return None, text, 1
-    node = parse_yaml("\n".join(lines[1:close]) + "\n", path, diags, first_line=2)
+    node = parse_yaml(text[opened + 1:close.start()] + "\n", path, diags, first_line=2)
     if node is not None and not isinstance(node, Mapping):
         kind = "a list" if isinstance(node, Sequence) else "a single text"
         diags.error(path, node.line, node.col, f"the front matter must be `key: value` lines, but this is {kind}",
                     "write one setting per line, like this:" + STORY_SHAPE)
         node = None
-    return node, "\n".join(lines[close + 1:]), close + 2
+    return node, text[close.end() + 1:], text.count("\n", 0, close.start()) + 3
 
+
+_CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")  # after the opening line: --- or ... alone
 
 _NO_KEY = object()  # an open mapping waiting for its next key
 

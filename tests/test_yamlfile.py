@@ -417,6 +417,28 @@ def test_front_matter_and_body():
     assert start == 5
 
 
+def split_line_by_line(text: str) -> tuple[object, str, int]:
+    """The front matter split the long way, line by line, as the rules say it."""
+    lines = text.split("\n")
+    close = next((i for i, line in enumerate(lines) if i and line.rstrip(" \t") in ("---", "...")), None)
+    if lines[0].rstrip(" \t") != "---" or close is None:
+        return None, text, 1
+    node = parse_yaml("\n".join(lines[1:close]) + "\n", "stories/maria.md", Diagnostics(), first_line=2)
+    return node if isinstance(node, Mapping) else None, "\n".join(lines[close + 1:]), close + 2
+
+
+def test_front_matter_is_found_as_the_line_by_line_rules_say():
+    """The splitter searches for the closing line instead of splitting a whole story into lines."""
+    import random
+
+    pieces = ["---", "...", "--- ", "---\t", " ---", "----", "---\r", "..", "title: x", "a: 1", "- b", "", " ",
+              "\t", "text", "#c", "x: [1", "é", "\u2028"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 7))) + rng.choice(["", "\n", "\n\n"])
+        assert split(text)[:3] == split_line_by_line(text), text
+
+
 def test_front_matter_closed_by_dots_and_trailing_spaces():
     node, body, start, items = split("---  \ntitle: x\n...\nBody")
     assert items == [] and node.keys() == ["title"] and body == "Body" and start == 4
