@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
 from .text import CONTROL_CHARACTERS
 
@@ -17,10 +16,14 @@ _NOT_XML = CONTROL_CHARACTERS
 
 def xml_text(text: str) -> str:
     """Escaped text that is always well-formed XML."""
+    from xml.sax.saxutils import escape  # 12 ms with the urllib.request it loads: not at start-up
+
     return escape(_NOT_XML.sub("", text))
 
 
 def xml_attr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
     return quoteattr(_NOT_XML.sub("", text))
 
 

@@ -11,8 +11,6 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-import segno
-
 PNG_SCALE = 10  # pixels per module
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 
@@ -27,6 +25,8 @@ class QRImages:
 
 @lru_cache(maxsize=512)
 def qr_images(url: str) -> QRImages:
+    import segno  # 17 ms with the urllib.request its SVG writer loads: a build loads it while workers render
+
     code = segno.make(url, error="m", micro=False)
     svg, png = io.BytesIO(), io.BytesIO()
     code.save(svg, kind="svg", border=QUIET_ZONE, xmldecl=False, omitsize=True, dark="#000", light="#fff")

@@ -181,6 +181,17 @@ def test_a_template_that_cannot_be_read_never_stops_the_head_start(tmp_path):
     assert "good.html" in {key[1] for key in env.cache}
 
 
+def test_start_up_loads_neither_segno_nor_urllib_request():
+    """The QR codes' segno and the feeds' saxutils pull in urllib.request, http and email (17 ms): a build
+    loads them when it draws the codes (while workers render Markdown), not before it starts."""
+    script = ("import json, sys\nimport handbill.cli, handbill.pipeline\nprint(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    loaded = set(json.loads(out.splitlines()[-1]))
+    assert "handbill.pipeline" in loaded
+    assert not {"segno", "urllib.request", "xml.sax.saxutils"} & loaded
+
+
 def test_a_plain_build_loads_neither_pillow_nor_python_markdown(make_project):
     """Cards off and no photo: Pillow (30 ms) and Python-Markdown (25 ms) are never imported."""
     project = make_project(MINIMAL)
