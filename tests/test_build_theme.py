@@ -1,10 +1,14 @@
 """A site's own theme: templates that extend the default theme's, and what they change."""
 from __future__ import annotations
 
+import jinja2
+import markupsafe
 import pytest
+from markupsafe import Markup
 
-from conftest import MINIMAL, SITE_YAML, build_files, errors_of, parse_html, run_build, text_of, write_project
-from handbill import BuildFailed
+from conftest import MINIMAL, SITE_YAML, build_files, errors_of, parse_html, run_build, story, text_of, write_project
+from handbill import BuildFailed, theme
+from handbill.theme import escape_output, escaped_in_python
 
 STORY_OVERRIDE = """\
 {% extends "default:story.html" %}
@@ -136,3 +140,55 @@ def test_templates_compiled_ahead_are_the_ones_pages_use_and_a_broken_one_waits_
     assert env.get_template("good.html") is env.get_template("good.html")
     with pytest.raises(jinja2.TemplateSyntaxError):
         env.get_template("broken.html")
+
+
+# --- the output of templates: escaped as MarkupSafe escapes, without a Markup for each piece -------------------
+
+class _HasHtml:
+    def __html__(self) -> str:
+        return "<em>already safe</em>"
+
+
+WRITTEN_VALUES = ["", "plain", "Maria's \"well\" & <b>pump</b>", "".join(map(chr, range(128))),
+                  "مرحبا & שלום <ok> 'quoted'", "👩🏽‍🍼 &amp; &#39; > <", "\ud800 lone", "a" * 5000 + "&",
+                  42, 3.5, None, True, Markup("<b>safe</b>"), _HasHtml()]
+
+
+@pytest.mark.parametrize("value", WRITTEN_VALUES, ids=range(len(WRITTEN_VALUES)))
+def test_template_output_is_escaped_exactly_as_markupsafe_escapes(value):
+    assert escape_output(value) == str(markupsafe.escape(value))
+    if isinstance(value, str) and type(value) is str:
+        assert escaped_in_python(value) == str(markupsafe.escape(value))  # the fallback without MarkupSafe's C
+
+
+HOSTILE = {
+    **MINIMAL,
+    "content/site.yaml": SITE_YAML + "locales: [en, ar]\ntheme: mine\n",
+    "content/en/c/campaign.yaml": "title: \"Water & <b>bread</b> for 'all'\"\nsummary: \"Say \\\"yes\\\" <script>x</script>\"\n"
+                                  "body: Sign it & share <it>.\n",
+    "content/en/c/stories/maria.md": story("'\"Maria''s\" <well> & pump'", "Text & <b>bold</b> \"quoted\".",
+                                           extra="author: O'Brien & <Sons>\nsummary: \"1 < 2 & 'yes'\"\n"),
+    "content/ar/c/stories/maria.md": story("'بئر \"مريم\" & <مضخة>'", "نص."),
+    "themes/mine/templates/story.html": '{% extends "default:story.html" %}\n'
+                                        '{% macro shout(x) %}<b>{{ x }}</b>{% endmacro %}\n'
+                                        '{% block main %}{% set said %}{{ story.title }} & more{% endset %}'
+                                        '<p id="x">{{ said }} {{ shout(story.author) }} {{ said | upper }} '
+                                        '{% filter upper %}{{ story.summary }}{% endfilter %} {{ 7 }} {{ none }}'
+                                        '</p>{{ super() }}{% endblock %}\n',
+}
+
+
+def test_pages_are_the_bytes_plain_jinja_writes(make_project, monkeypatch):
+    """Every page of a site full of quotes, ampersands and angle brackets, through macros, set blocks,
+    filters and blocks, equals the page Jinja's own Template writes."""
+    fast = build_files(make_project(HOSTILE), strict=False)
+    monkeypatch.setattr(theme.OutputTemplate, "from_code", classmethod(jinja2.Template.from_code.__func__))
+    plain_jinja = build_files(make_project(HOSTILE), strict=False)
+    assert fast.keys() == plain_jinja.keys() and fast == plain_jinja
+    said = text_of(next(p for p in parse_html(fast["c/stories/maria/index.html"]).iter("p") if p.get("id") == "x"))
+    assert "\"Maria's\" <well> & pump & more" in said and "O'Brien & <Sons>" in said
+
+
+def test_compiled_templates_write_through_escape_output(tmp_path):
+    env = theme.Theme((theme.default_theme_dir(),)).environment()
+    assert env.get_template("story.html").root_render_func.__globals__["escape"] is escape_output
