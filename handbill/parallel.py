@@ -31,7 +31,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .diagnostics import Diagnostic, Diagnostics
 from .diskcache import Rendered
@@ -43,12 +43,14 @@ from .views import EntryResolver, ViewBuilder
 PARALLEL_FROM = 24  # bodies or photos missing from the cache before worker processes pay off
 RENDER_PARALLEL_FROM = 200  # pages before rendering them in worker processes pays off
 RENDER_CHUNK = 500  # pages a worker sends back at once (bounds the memory of a chunk in flight)
-CHUNKS_PER_WORKER = 4  # smaller chunks even out the load when some stories have photos
+CHUNKS_PER_WORKER = 4  # pages: smaller chunks even out the load
 SHARE_AT_MOST = 2000  # texts a worker sends back at once (bounds the memory of a share in flight)
+TEXTS_AT_A_TIME = 8  # texts a worker takes from the shared counter at once
 
 _JOBS: list[tuple[Entry, dict[str, Entry]]] = []  # set by render_ahead just before the workers fork
 _VIEWS: ViewBuilder | None = None
 _CACHE: ParseCache | None = None
+_NEXT_JOB: Any = None  # the next job to take: a counter in memory the workers share (multiprocessing.Value)
 _RENDER: Callable[[Any], Any] | None = None  # set by render_pages just before the workers fork
 _PAGES: Sequence[Any] = []
 _DIAGS: Diagnostics | None = None
@@ -69,30 +71,32 @@ def render_ahead(sites: dict[str, LocaleSite], views: ViewBuilder, cache: ParseC
     photos = len(jobs) >= PARALLEL_FROM and any(views.photo_file(entry) is not None for entry, _ in jobs)
     if photos:
         from . import images  # noqa: F401 - Pillow is loaded once, before the workers fork, not once in each
-    # Without photos, one share a worker (up to SHARE_AT_MOST texts): a worker asking for its next share
-    # waits for this process, busy with ``meanwhile`` (the pool's threads need the GIL), 50 ms each time.
-    shares = max(workers * (CHUNKS_PER_WORKER if photos else 1), -(-len(jobs) // SHARE_AT_MOST))
-    if len(jobs) < PARALLEL_FROM or not _run(jobs, views, cache, workers, meanwhile, shares):
+    take = 1 if photos else TEXTS_AT_A_TIME  # a photo takes 50-100 ms: one at a time keeps the end even
+    if len(jobs) < PARALLEL_FROM or not _run(jobs, views, cache, workers, take, meanwhile):
         return 0
     # A body with links was rendered for one locale; another locale's links may go elsewhere.
     again = other_locales(sites, views, cache) if len(sites) > 1 else []
     if len(again) >= PARALLEL_FROM:
-        _run(again, views, cache, workers)
+        _run(again, views, cache, workers, TEXTS_AT_A_TIME)
     return cache.stats.prerendered
 
 
 def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: ParseCache, workers: int,
-         meanwhile: Callable[[], None] | None = None, shares: int = 0) -> bool:
-    """Hand ``jobs`` to ``workers`` processes in ``shares`` interleaved shares (every n-th job, so long and
-    short texts, stories with and without photos, spread evenly); False when a worker died."""
-    global _JOBS, _VIEWS, _CACHE
-    _JOBS, _VIEWS, _CACHE = jobs, views, cache
-    count = min(len(jobs), shares or workers * CHUNKS_PER_WORKER)
-    chunks = [range(first, len(jobs), count) for first in range(count)]
+         take: int, meanwhile: Callable[[], None] | None = None) -> bool:
+    """Hand ``jobs`` to ``workers`` processes; False when a worker died.
+
+    Each worker takes ``take`` jobs at a time from a counter they share, so the one that shares
+    its core with this process (busy with ``meanwhile``) simply does fewer, and sends back what
+    it did after SHARE_AT_MOST jobs (bounding the memory of a result in flight) or when none are
+    left. The counter needs nothing of this process: asking it for work would wait for its GIL."""
+    global _JOBS, _VIEWS, _CACHE, _NEXT_JOB
+    context = multiprocessing.get_context("fork")
+    _JOBS, _VIEWS, _CACHE, _NEXT_JOB = jobs, views, cache, context.Value("q", 0)
+    shares = -(-len(jobs) // SHARE_AT_MOST) + workers - 1  # enough for every job, the last ones taken by all
     gc.freeze()  # the project stays shared with the workers instead of being copied by the collector
     try:
-        with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(_render_chunk, chunks)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = pool.map(_render_share, [take] * shares)
             if meanwhile is not None:
                 meanwhile()
             for markdown, photos in results:
@@ -106,7 +110,7 @@ def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: 
         return False  # a worker died (out of memory?): the main process renders what is missing
     finally:
         gc.unfreeze()
-        _JOBS, _VIEWS, _CACHE = [], None, None
+        _JOBS, _VIEWS, _CACHE, _NEXT_JOB = [], None, None, None
     cache.stats.prerendered += len(jobs)
     return True
 
@@ -223,8 +227,23 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _render_chunk(indices: range) -> tuple[list[tuple[int, list[Rendered]]], list[tuple[Any, Any]]]:
-    """In a worker: render the bodies and publish the photos of some entries through a fresh cache.
+def _taken(take: int) -> Iterator[int]:
+    """In a worker: the indices of the jobs it takes, ``take`` at a time, until SHARE_AT_MOST or none are left."""
+    assert _NEXT_JOB is not None
+    done = 0
+    while done < SHARE_AT_MOST:
+        with _NEXT_JOB.get_lock():
+            first = _NEXT_JOB.value
+            _NEXT_JOB.value = first + take
+        if first >= len(_JOBS):
+            return
+        for index in range(first, min(first + take, len(_JOBS))):
+            yield index
+            done += 1
+
+
+def _render_share(take: int) -> tuple[list[tuple[int, list[Rendered]]], list[tuple[Any, Any]]]:
+    """In a worker: render the bodies and publish the photos of the entries it takes, through a fresh cache.
 
     Returns each entry's renderings by its index in the jobs, without the Markdown (the main
     process has it: half of what would travel back), and the published photos."""
@@ -235,7 +254,7 @@ def _render_chunk(indices: range) -> tuple[list[tuple[int, list[Rendered]]], lis
     builder = dataclasses.replace(_VIEWS, assets=local.asset_store(_VIEWS.assets.content), markdown=local.markdown,
                                   diags=Diagnostics(root=_VIEWS.diags.root), memo=None)
     markdown = []
-    for index in indices:
+    for index in _taken(take):
         entry, keys = _JOBS[index]
         try:
             builder.body_and_photo(entry, keys)

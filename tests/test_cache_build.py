@@ -184,11 +184,12 @@ def test_the_cache_folder_can_be_deleted_at_any_time(make_project):
     assert again == first and cache.stats.render_disk_hits == 0
 
 
-@pytest.mark.parametrize("share_at_most", [2000, 1])  # one share a worker, or one text a share
-def test_builds_in_worker_processes_equal_a_one_process_build(make_project, monkeypatch, share_at_most):
+@pytest.mark.parametrize("share_at_most, take", [(2000, 8), (1, 1)])  # one share a worker, or one text a share
+def test_builds_in_worker_processes_equal_a_one_process_build(make_project, monkeypatch, share_at_most, take):
     """Markdown, photos and pages rendered on every core: the same bytes and the same problems."""
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "SHARE_AT_MOST", share_at_most)
+    monkeypatch.setattr(parallel, "TEXTS_AT_A_TIME", take)
     monkeypatch.setattr(parallel, "RENDER_PARALLEL_FROM", 1)
     files = {**WORLD, "content/sv/strings.yaml": "read_more: Läs vidare\nno_such_key: x\n"}  # a warning
     project = make_project(files)
