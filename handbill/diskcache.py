@@ -199,7 +199,7 @@ class DiskCache:
         end = 0
         entries = {}
         for key, path, variants in bodies:
-            shown = diags.display_path(path)
+            shown = diags.display_path(path) if any(r.problems for r in variants) else ""  # (25 µs: only if needed)
             entries[key] = encoded = []
             for rendered in variants[:MAX_VARIANTS]:
                 data = rendered.html.encode("utf-8", "surrogatepass")
@@ -283,7 +283,7 @@ def _decode_markdown(data: bytes, key: str, path: str, diags: Diagnostics) -> li
 
 
 def _decode_variants(variants: list[Any], path: str, diags: Diagnostics) -> list[Rendered]:
-    shown = diags.display_path(path)
+    shown = diags.display_path(path) if any(variant["problems"] for variant in variants) else ""
     result = []
     for variant in variants:
         calls = []
