@@ -207,17 +207,27 @@ def _target_key(target: str) -> str:
 
 
 class _SourceLines:
-    """Where things are written in the original file; the engines' HTML keeps no line numbers."""
+    """Where things are written in the original file; the engines' HTML keeps no line numbers.
+
+    Worked out when first asked: only a link the resolver answers (a local page or file) or a
+    warning needs a line, and most stories have neither (27 µs a story)."""
 
     def __init__(self, text: str, first_line: int) -> None:
         self._text = text
         self._first_line = first_line
-        self._newlines = [match.start() for match in re.finditer("\n", text)]  # so a line is found in log time
-        self._targets: dict[str, int] = {}
         self._found: dict[str, int] = {}  # pattern -> line: thousands of the same pasted tag are one search
-        for match in _target_pattern("]:" in text, "<" in text).finditer(text):
+
+    @functools.cached_property
+    def _newlines(self) -> list[int]:
+        return [match.start() for match in re.finditer("\n", self._text)]  # so a line is found in log time
+
+    @functools.cached_property
+    def _targets(self) -> dict[str, int]:
+        targets: dict[str, int] = {}
+        for match in _target_pattern("]:" in self._text, "<" in self._text).finditer(self._text):
             group = next(i for i, value in enumerate(match.groups(), 1) if value is not None)
-            self._targets.setdefault(_target_key(match.group(group)), self._line_at(match.start(group)))
+            targets.setdefault(_target_key(match.group(group)), self._line_at(match.start(group)))
+        return targets
 
     def _line_at(self, offset: int) -> int:
         return self._first_line + bisect.bisect_left(self._newlines, offset)

@@ -181,7 +181,7 @@ def test_finding_the_lines_of_links_stays_linear():
     units = ["<a ", "<img x ", "<a@b", "](<\n", "[a](b) "]
     script = (f"from handbill.markup import _SourceLines\n"
               f"for unit in {units!r}:\n"
-              f"    _SourceLines(unit * ({MAX_SOURCE_BYTES} // len(unit)), 1)\n")
+              f"    _SourceLines(unit * ({MAX_SOURCE_BYTES} // len(unit)), 1).of_target('b')\n")
     done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
                           capture_output=True, text=True, timeout=60)  # about half a second when linear
     assert done.returncode == 0, done.stderr

@@ -88,7 +88,8 @@ def test_link_targets_are_found_on_the_same_lines_without_the_alternatives_a_tex
     """_SourceLines leaves out the definition and raw-HTML patterns when the text has no "]:" or no "<"."""
     lines = markup._SourceLines(text, 7)
     whole = markup._SourceLines.__new__(markup._SourceLines)
-    whole._text, whole._first_line, whole._newlines, whole._targets, whole._found = text, 7, lines._newlines, {}, {}
+    whole._text, whole._first_line, whole._found = text, 7, {}
+    whole.__dict__["_targets"] = {}
     for match in markup._target_pattern(True, True).finditer(text):  # the whole pattern, as before
         group = next(i for i, value in enumerate(match.groups(), 1) if value is not None)
         whole._targets.setdefault(markup._target_key(match.group(group)), whole._line_at(match.start(group)))
