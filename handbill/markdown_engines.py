@@ -20,6 +20,7 @@ regular: ``<h2>text</h2>``, ``<p>...</p>``, attributes always double-quoted and 
 """
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 import unicodedata
@@ -137,7 +138,12 @@ def heading_slug(text: str, separator: str) -> str:
     to ``separator``), except that combining marks are kept: without them Hindi, Bengali, Nepali and
     Sinhala ids lose their vowel signs (``नमस्ते`` would become ``नमसत``)."""
     kept = text.translate(_DROPPED_ASCII) if text.isascii() else "".join(filter(_kept_in_slug, text))
-    return re.sub(rf"[{re.escape(separator)}\s]+", separator, kept.strip().lower())
+    return _separator_runs(separator).sub(separator, kept.strip().lower())
+
+
+@functools.lru_cache(maxsize=8)
+def _separator_runs(separator: str) -> re.Pattern[str]:
+    return re.compile(rf"[{re.escape(separator)}\s]+")
 
 
 # --- CommonMark (cmark-gfm) ----------------------------------------------------------------------

@@ -170,9 +170,13 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
 
 def _scheme(url: str) -> str:
     """The scheme a browser would see: control chars and whitespace removed, lower case."""
-    squeezed = re.sub(r"[\x00-\x20\x7f]", "", htmllib.unescape(url)).lower()
-    match = re.match(r"([a-z][a-z0-9+.\-]*):", squeezed)
+    squeezed = _INVISIBLE.sub("", htmllib.unescape(url)).lower()
+    match = _SCHEME.match(squeezed)
     return match.group(1) if match else ""
+
+
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 
 
 def _split(url: str) -> SplitResult | None:
