@@ -552,3 +552,24 @@ def test_text_that_breaks_cmarks_footnotes_still_renders(commonmark, text):
     """cmark-gfm's footnote parser can cut a character in two; the text is rendered without footnotes."""
     out = render(commonmark, text)
     assert "\u2028" in htmllib.unescape(out) and "<script" not in out
+
+
+WEB_ADDRESSES = ["https://example.org/a?b=c#d", "HTTP://EXAMPLE.ORG/", "http://", "https://", "https://x.org/ä",
+                 "https://[::1]/", "http://[::1", "https://a b", "http:\t//x.org", "https://x.org/\tpath",
+                 "https://user:pw@x.org:8080/p", "http://x.org/page.md", "https://example.org/flyer.pdf",
+                 "https://exam\u0130ple.org/", "https://ex\uff03ample.org/", "https://x.org/%20", "httpS://x.org", "https:x.org", "http:/x.org",
+                 "mailto:a@b.org", "../x.md", "/media/a.pdf", "#top", "javascript:alert(1)", ""]
+
+
+@pytest.mark.parametrize("href", WEB_ADDRESSES)
+def test_a_web_address_is_rewritten_as_urlsplit_would_have_it(monkeypatch, href):
+    """Links to http(s) addresses skip urlsplit: the same attributes, the same order, the same questions."""
+    results = []
+    for shortcut in (True, False):
+        if not shortcut:
+            monkeypatch.setattr(markup, "_web_address", lambda href: False)
+        resolver = FileResolver()
+        rewriter = markup._Rewriter("", markup._SourceLines(f"[a]({href})", 1), resolver, STORY, Diagnostics())
+        attrs = rewriter._link({"title": "t", "href": f" {href} ", "rel": "me"})
+        results.append((list(attrs.items()), resolver.pages))
+    assert results[0] == results[1]
