@@ -68,6 +68,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "abbr": {"title"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_SCHEMES_OR_NONE = URL_SCHEMES | {""}  # no scheme: a relative link
 # Removed together with their content (the rest of the disallowed tags keep their text).
 CONTENT_REMOVED_TAGS = frozenset({"script", "style", "iframe", "object", "noscript", "template", "svg", "math"})
 
@@ -159,7 +160,7 @@ def _cleaner(tags: frozenset[str]) -> nh3.Cleaner:
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     """A second, stricter URL check after nh3's own: scheme read with all whitespace removed
     ('jav  ascript:' is dropped too), and every candidate of a srcset checked."""
-    if attribute in ("href", "src", "poster") and _scheme(value) not in URL_SCHEMES | {""}:
+    if attribute in ("href", "src", "poster") and _scheme(value) not in _SCHEMES_OR_NONE:
         return None
     if attribute == "srcset":
         urls = (candidate.split()[0] for candidate in value.split(",") if candidate.strip())
@@ -170,6 +171,13 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
 
 def _scheme(url: str) -> str:
     """The scheme a browser would see: control chars and whitespace removed, lower case."""
+    start = url[:8].lower()
+    if start.startswith(("http://", "https://")):  # most links; nothing before their ':' can change
+        return start[:start.index(":")]
+    return _scheme_the_long_way(url)
+
+
+def _scheme_the_long_way(url: str) -> str:
     squeezed = _INVISIBLE.sub("", htmllib.unescape(url)).lower()
     match = _SCHEME.match(squeezed)
     return match.group(1) if match else ""
@@ -367,7 +375,7 @@ class _Rewriter(HTMLParser):
                 line = self._lines.of_pattern(rf"\b{re.escape(name)}\s*=")
                 self._diags.warning(self._path, line, 0, f"the `{name}` attribute was removed: "
                                     "pasted scripts never run", f"delete `{name}=...`")
-            elif name in ("href", "src", "poster") and _scheme(value or "") not in URL_SCHEMES | {""}:
+            elif name in ("href", "src", "poster") and _scheme(value or "") not in _SCHEMES_OR_NONE:
                 self._diags.warning(
                     self._path, self._lines.of_target(value or ""), 0,
                     f"the link to a `{_scheme(value or '')}:` address was removed",

@@ -573,3 +573,10 @@ def test_a_web_address_is_rewritten_as_urlsplit_would_have_it(monkeypatch, href)
         attrs = rewriter._link({"title": "t", "href": f" {href} ", "rel": "me"})
         results.append((list(attrs.items()), resolver.pages))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("url", [*WEB_ADDRESSES, "HtTpS://x", "http://&#58;x", "http&#58;//x", " http://x", "\x00http://x",
+                                 "ht\ttp://x", "http:", "https:/", "httpx://x", "http://\x01", "jav\tascript:x",
+                                 "&#106;avascript:x", "tel:+1", "data:,x", "x:y", "://x"])
+def test_the_scheme_of_a_web_address_is_read_as_the_long_way_reads_it(url):
+    assert markup._scheme(url) == markup._scheme_the_long_way(url)
