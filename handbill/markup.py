@@ -171,10 +171,13 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
 
 def _scheme(url: str) -> str:
     """The scheme a browser would see: control chars and whitespace removed, lower case."""
-    start = url[:8].lower()
-    if start.startswith(("http://", "https://")):  # most links; nothing before their ':' can change
-        return start[:start.index(":")]
+    if _has_web_prefix(url):  # most links; nothing before their ':' can change
+        return "https" if url[4] in "sS" else "http"
     return _scheme_the_long_way(url)
+
+
+def _has_web_prefix(url: str) -> bool:
+    return url[:8].lower().startswith(("http://", "https://"))
 
 
 def _scheme_the_long_way(url: str) -> str:
@@ -197,8 +200,7 @@ def _split(url: str) -> SplitResult | None:
 def _web_address(href: str) -> bool:
     """An http(s) address ``urlsplit`` takes apart without fail (ASCII, no IPv6 brackets), so its scheme is
     known: a quarter of a story's rewriting was ``urlsplit`` telling just that."""
-    return href[:8].lower().startswith(("http://", "https://")) and href.isascii() \
-        and "[" not in href and "]" not in href
+    return _has_web_prefix(href) and href.isascii() and "[" not in href and "]" not in href
 
 
 def _is_local(url: str) -> bool:
