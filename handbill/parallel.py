@@ -91,10 +91,12 @@ def _run(jobs: list[tuple[Entry, dict[str, Entry]]], views: ViewBuilder, cache: 
     left. The counter needs nothing of this process: asking it for work would wait for its GIL."""
     global _JOBS, _VIEWS, _CACHE, _NEXT_JOB
     context = multiprocessing.get_context("fork")
-    _JOBS, _VIEWS, _CACHE, _NEXT_JOB = jobs, views, cache, context.Value("q", 0)
+    workers = min(workers, -(-len(jobs) // take))  # no process that would find nothing to take
     shares = -(-len(jobs) // SHARE_AT_MOST) + workers - 1  # enough for every job, the last ones taken by all
+    _JOBS, _VIEWS, _CACHE = jobs, views, cache
     gc.freeze()  # the project stays shared with the workers instead of being copied by the collector
     try:
+        _NEXT_JOB = context.Value("q", 0)  # (its lock needs working semaphores: without, one process does it all)
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             results = pool.map(_render_share, [take] * shares)
             if meanwhile is not None:
