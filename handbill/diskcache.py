@@ -225,10 +225,7 @@ class DiskCache:
                     body = json.loads(data[first + 1:second].decode("utf-8", "surrogatepass"))
                     html = memoryview(data)[second + 1:]
                     if body.get("salt") == code_salt() and isinstance(body.get("entries"), dict):
-                        for variants in body["entries"].values():  # decoded now, so the bytes can go
-                            for variant in variants:
-                                start, end = variant["html"]
-                                variant["html"] = str(html[start:end], "utf-8", "surrogatepass")
+                        _decode_pack_html(body["entries"], html)
                         self._pack = body["entries"]
             except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
                 pass  # missing or damaged: every body is rendered again
@@ -270,6 +267,24 @@ def _encode_rendered(rendered: Rendered, shown_path: str) -> dict[str, Any]:
         "problems": [[d.severity, None if d.path == shown_path else d.path, d.line, d.col, d.message, d.hint]
                      for d in rendered.problems],
     }
+
+
+def _decode_pack_html(entries: dict[str, Any], html: memoryview) -> None:
+    """Put each variant's HTML in place of where it is, decoded: the pieces must follow one another
+    and cover ``html`` exactly, so a pack made by hand cannot make the same megabyte into thousands
+    of strings (ValueError)."""
+    position = 0
+    for variants in entries.values():
+        if len(variants) > MAX_VARIANTS:
+            raise ValueError("too many variants")
+        for variant in variants:
+            start, stop = variant["html"]
+            if start != position or type(stop) is not int or stop < start:
+                raise ValueError("the HTML of the pack is not in order")
+            variant["html"] = str(html[start:stop], "utf-8", "surrogatepass")
+            position = stop
+    if position != len(html):
+        raise ValueError("the HTML of the pack is not all used")
 
 
 def _decode_markdown(data: bytes, key: str, path: str, diags: Diagnostics) -> list[Rendered]:

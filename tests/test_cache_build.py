@@ -6,6 +6,7 @@ and looks at the cache's counters to prove the cache was really used or really b
 """
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -268,6 +269,38 @@ def test_the_pack_gives_back_every_rendering_exactly(tmp_path):
     for key, path, variants in bodies:
         assert reader.packed_markdown(key, path, diags) == variants
     assert reader.packed_markdown("k-missing", story_path, diags) == []
+
+
+@pytest.mark.parametrize("ranges", [[[0, 5000]] * 8, [[0, 5000], [0, 5000]], [[0, 2000]], [[0, 2000], [3000, 5000]],
+                                    [[0, 5000]] * 9, [[0, "x"]], [[5000, 0]]])
+def test_a_pack_whose_html_pieces_overlap_or_leave_gaps_is_ignored(tmp_path, ranges):
+    """A pack made by hand (its checksum right) that points several bodies at the same bytes, or past
+    them, is not read: it could make one megabyte into gigabytes of strings."""
+    html = "é".encode() * 2500
+    head = json.dumps({"salt": diskcache.code_salt(), "entries": {"k": [{"html": r, "calls": [], "problems": []}
+                                                                         for r in ranges]}}).encode()
+    payload = head + b"\n" + html
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "markdown.pack").write_bytes(diskcache._checksum(payload).encode() + b"\n" + payload)
+    assert diskcache.DiskCache(tmp_path / "cache").packed_markdown("k", tmp_path / "s.md", Diagnostics()) == []
+
+
+def test_workers_without_working_semaphores_leave_the_build_to_one_process(make_project, monkeypatch):
+    """Where a lock cannot be made (no /dev/shm, some containers and serverless hosts) the texts are
+    rendered in this process, as when a worker dies, instead of the build failing."""
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    context = parallel.multiprocessing.get_context("fork")
+
+    def no_semaphores(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(type(context), "Value", no_semaphores)
+    project = make_project(WORLD)
+    one = render_site(options(project, "a", disk_cache=False, workers=1), Diagnostics(root=project))
+    cache = ParseCache()
+    many = render_site(options(project, "b", workers=2), Diagnostics(root=project), cache=cache)
+    assert cache.stats.prerendered == 0 and cache.stats.rendered > 0
+    assert many.files == one.files
 
 
 @pytest.mark.parametrize("damage", ["empty", "garbage", "cut short", "one byte changed"])
