@@ -1,8 +1,6 @@
 #!/usr/bin/env python3
 """Entry script: ``python build.py [build|serve|new|check] ...``. See README.md."""
-import sys
-
-from handbill.cli import main
+from handbill.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -255,3 +256,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new":
         return run_new(args)
     return run_build(args)
+
+
+def run() -> None:
+    """The command line's entry point (``build.py`` and the ``handbill`` script): :func:`main`, then exit.
+
+    A build leaves tens of thousands of objects to Python's shutdown, which walks them with the
+    cyclic collector several times before freeing them (40-60 ms after a 1000-story build, a
+    twentieth of it). The exit frees them anyway, so they are frozen first (``gc.freeze``):
+    the collector skips them; atexit handlers and flushing run as usual.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
