@@ -15,15 +15,17 @@ import pytest
 from conftest import MINIMAL, REPO, jpeg_bytes, run_build, snapshot, story
 from hardening_helpers import problems
 
-# The real command line, made to stop after its first file is written into the staging folder, so
-# a test can interrupt it right in the middle of writing the new site.
+# The real command line, made to stop after the build process writes its first file into the staging
+# folder, so a test can interrupt it right in the middle of writing the new site. (Only the build process
+# stops: a page worker that stopped would keep the interrupted build waiting for it.)
 PAUSED_BUILD = """
 import os, sys, time
 import handbill.cli, handbill.writer as writer
 real = writer.StagedOutput.write_bytes
+build_process = os.getpid()
 def write_then_wait(self, relpath, data):
     real(self, relpath, data)
-    if not os.path.exists("writing"):
+    if os.getpid() == build_process and not os.path.exists("writing"):
         open("writing", "w").close()
         time.sleep(120)
 writer.StagedOutput.write_bytes = write_then_wait

@@ -208,21 +208,26 @@ def test_a_plain_build_loads_neither_pillow_nor_python_markdown(make_project):
 
 
 @pytest.mark.parametrize("broken", [False, True])
-def test_the_entry_point_exits_with_the_code_of_main_and_leaves_the_objects_frozen(tmp_path, monkeypatch, broken):
-    """``run`` (build.py and the ``handbill`` script) freezes what the build left before Python's shutdown
-    walks it; the exit code and the build are main's."""
+def test_the_entry_point_builds_without_the_collector_and_exits_with_the_code_of_main(tmp_path, monkeypatch, broken):
+    """``run`` (build.py and the ``handbill`` script) turns the cyclic collector off for the command and
+    freezes what the build left before Python's shutdown walks it; the exit code and the build are main's."""
     import gc
     from conftest import write_project
-    from handbill.cli import run
+    from handbill import cli
     files = {**MINIMAL, "content/site.yaml": "title: [broken\n"} if broken else MINIMAL
     project = write_project(tmp_path / "project", files)
     monkeypatch.setattr(sys, "argv", ["build.py", "build", "--content", str(project / "content"),
                                       "--out", str(project / "site"), "--no-cards", "-q"])
+    collector_during_build = []
+    real_build = cli.run_build
+    monkeypatch.setattr(cli, "run_build", lambda args: collector_during_build.append(gc.isenabled()) or real_build(args))
     try:
         with pytest.raises(SystemExit) as exit_:
-            run()
+            cli.run()
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+        gc.enable()
+    assert collector_during_build == [False]
     assert exit_.value.code == (1 if broken else 0)
     assert (project / "site" / "index.html").is_file() is not broken
