@@ -475,3 +475,70 @@ def test_front_matter_that_is_not_a_mapping(yaml_text, kind):
 def test_empty_front_matter_is_an_empty_mapping():
     node, body, start, items = split("---\n---\nBody\n")
     assert items == [] and node == Mapping((), 2, 1) and body == "Body\n" and start == 3
+
+
+# --- the simple reader: `key: value` lines read without libyaml, into the full parser's very nodes ---
+
+def full_parse(text: str, first_line: int = 1) -> tuple[object, list[Diagnostic]]:
+    diags = Diagnostics()
+    return yamlfile._Parser(text, "content/site.yaml", diags, first_line).run(), diags.items
+
+
+def test_usual_front_matter_is_read_by_the_simple_reader_into_the_full_parsers_nodes(loader):
+    text = ('title: "Maria\'s first day: 12 hours"\nauthor: Zed Okafor\ndate: 2022-03-11\n\n'
+            "summary: 'She said \"enough\" #1'\ntags: [energy,  clean air , é]\nlink: https://example.org/a?b=c\n"
+            "draft: no\nquote:   \"مرحبا 😀 中文\"  \nempty: []\n")
+    simple = yamlfile.read_simple_mapping(text, 2)
+    assert simple is not None
+    assert simple == full_parse(text, 2)[0]
+    assert simple.get("tags") == Sequence((Scalar("energy", False, 7, 8), Scalar("clean air", False, 7, 17),
+                                           Scalar("é", False, 7, 29)), 7, 7)
+    assert parse(text, 2) == (simple, [])
+
+
+@pytest.mark.parametrize("text", [
+    "title: We are #1\n",  # a comment that cuts the value: the full parser says so
+    "title: a: b\n", "title: ends with:\n", "title:\tx\n", "\ttitle: x\n", "title: x\ntitle: y\n",
+    "title: 'It''s'\n", 'title: "a \\"b\\""\n', 'tags: [a, "b"]\n', "tags: [a, b,]\n", "tags: [a, [b]]\n",
+    "title:\n", "title: -5\n", "- a\n", "title: x\n  more\n", "title: a\u2028b\n", "title: \ufeffx\n",
+    "title: x\x07\n", "title: |\n  x\n", "title: &a x\n", "title: *a\n", "title: !tag x\n", "title: 'x' y\n",
+    "---\ntitle: x\n", "title : x\n", "ti tle: x\n", "\n\n", "title: x # note\n", "? title\n: x\n",
+])
+def test_anything_else_is_left_to_the_full_parser(loader, text):
+    assert yamlfile.read_simple_mapping(text, 1) is None
+    assert parse(text) == full_parse(text)
+
+
+_ODD = [*"-?:,[]{}#&*!|>'\"%@`\\ \t.", "é", "ع", "中", "😀", "\u2028", "\x85", "\u00a0", "\u3000", "\ufeff", "\x07",
+        ": ", " #", "''", '\\"', "\n", "\n ", "\n  x", "---", "...", "  "]
+_WORDS = ["Maria", "clean air", "2022-03-11", "yes", "null", "~", "10:30", "https://example.org/a?b=c#d", "C++",
+          "Ünïcödé", "مرحبا بالعالم", "中文 标题", "😀 x 😀", "1", "3.5", "It's", 'say "hi"', "a, b", "[x]", "{y}",
+          "100%", "a:b", "a :b", "…"]
+_KEYS = ["title", "author", "date", "summary", "tags", "photo_alt", "k-1", "_x", "Title"]
+
+
+def _near_simple_text(rng) -> str:
+    """`key: value` lines, then up to two odd characters dropped in anywhere."""
+    lines = []
+    for _ in range(rng.randint(1, 7)):
+        word, kind = rng.choice(_WORDS), rng.random()
+        value = (f'"{word}"' if kind < 0.3 else f"'{word}'" if kind < 0.45 else
+                 "[" + ", ".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 3))) + "]" if kind < 0.6 else word)
+        lines.append(f"{rng.choice(_KEYS)}:{' ' * rng.choice([1, 1, 2])}{value}{' ' * rng.choice([0, 0, 1])}")
+    text = "\n".join(lines) + rng.choice(["\n", ""])
+    for _ in range(rng.choice([0, 1, 1, 2])):
+        at = rng.randint(0, len(text))
+        text = text[:at] + rng.choice(_ODD) + text[at:]
+    return text
+
+
+def test_the_simple_reader_gives_the_full_parsers_nodes_or_nothing(loader):
+    import random
+    rng, simple_ones = random.Random(20261122), 0
+    for _ in range(4000):
+        text, first_line = _near_simple_text(rng), rng.choice([1, 2])
+        simple = yamlfile.read_simple_mapping(text, first_line)
+        if simple is not None:
+            simple_ones += 1
+            assert (simple, []) == full_parse(text, first_line), text
+    assert simple_ones > 500  # the texts did reach the simple reader
