@@ -15,6 +15,7 @@ import markupsafe
 
 from .diagnostics import Diagnostics
 from .sources import is_junk
+from .theme_code import ShippedCode
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -88,6 +89,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=watch,
+            bytecode_cache=ShippedCode(self.dirs[-1]),  # the default theme's templates come compiled (theme_code.py)
         )
         env.template_class = OutputTemplate
         return env
