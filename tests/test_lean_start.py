@@ -231,3 +231,15 @@ def test_the_entry_point_builds_without_the_collector_and_exits_with_the_code_of
     assert collector_during_build == [False]
     assert exit_.value.code == (1 if broken else 0)
     assert (project / "site" / "index.html").is_file() is not broken
+
+
+def test_stripping_controls_from_ascii_text_removes_what_the_pattern_removes():
+    """strip_controls' pass over the bytes of an ASCII text gives what CONTROL_CHARACTERS removes, for any text."""
+    import random
+    from handbill.text import CONTROL_CHARACTERS, strip_controls
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in range(0x80)] + ["é", "\x85", "\x9f", "\ud800", "\ufffe", "\uffff", "ع", "😀"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert strip_controls(text) == CONTROL_CHARACTERS.sub("", text), repr(text)
+    assert strip_controls("line\x00 one\x7f\ttab\nnew\x1b[31m") == "line one\ttab\nnew[31m"
