@@ -243,3 +243,16 @@ def test_stripping_controls_from_ascii_text_removes_what_the_pattern_removes():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert strip_controls(text) == CONTROL_CHARACTERS.sub("", text), repr(text)
     assert strip_controls("line\x00 one\x7f\ttab\nnew\x1b[31m") == "line one\ttab\nnew[31m"
+
+
+def test_build_py_keeps_handbills_compiled_modules_even_where_the_environment_says_not_to(tmp_path):
+    """build.py writes handbill's bytecode as pip writes an installed package's, PYTHONDONTWRITEBYTECODE or not."""
+    from conftest import write_project
+    project = write_project(tmp_path / "project", MINIMAL)
+    prefix = tmp_path / "pycache"  # Python's bytecode goes here instead of beside the sources
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(prefix), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site",
+                           "--no-cards", "-q"], cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    compiled = {path.name.split(".")[0] for path in prefix.rglob("handbill/*.pyc")}
+    assert {"cli", "pipeline", "yamlfile", "markup"} <= compiled
