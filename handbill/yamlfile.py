@@ -138,8 +138,8 @@ _SIMPLE_ENTRY = re.compile(
     r'"([^"\\]*)"'  # "double quotes", no escapes
     r"|'([^']*)'"  # 'single quotes', no '' inside
     r"|\[([^\]\[{}#\"':]*)\]"  # [a list, of plain items]
-    r"|([^-?:,\[\]{}#&*!|>'\"%@` \n](?:[^#:\n]|:(?=[^ \n]))*?)"  # plain text
-    r") *")
+    r"|([^-?:,\[\]{}#&*!|>'\"%@` \n](?:[^#:\n]|:(?=[^ \n]))*)"  # plain text
+    r")")  # (matched against the line without its trailing spaces: a pattern for them would backtrack)
 _SIMPLE_ITEM = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@` ][^,?]*")  # (PyYAML ends a list item at a ?)
 
 
@@ -150,7 +150,7 @@ def read_simple_mapping(text: str, first_line: int) -> Mapping | None:
     entries: list[tuple[Scalar, Node]] = []
     seen: set[str] = set()
     for row, line in enumerate(text.split("\n")):
-        match = _SIMPLE_ENTRY.fullmatch(line)
+        match = _SIMPLE_ENTRY.fullmatch(line.rstrip(" "))
         if match is None:
             if line.strip(" "):
                 return None
@@ -261,7 +261,8 @@ class _Parser:
                        "retype the text around it; such characters come from text copied out of other programs")
             return None
         except yaml.MarkedYAMLError as exc:
-            failure, stopped_at = exc, exc.problem_mark.index
+            failure, stopped_at = exc.with_traceback(None), exc.problem_mark.index  # (a kept traceback holds
+            # this frame, which holds the exception: a cycle that would keep the text until exit without the collector)
         tab_rows = self.check_tabs(stopped_at)
         if failure is not None and self.row(failure.problem_mark.index) not in tab_rows:
             at = failure.problem_mark.index
@@ -338,7 +339,8 @@ class _Parser:
         """`title: We are #1` reads as 'We are' plus a comment: say so instead of cutting quietly."""
         end = event.end_mark.index
         row = self.row(end)
-        match = re.match(r"[ \t]+(#\S.*?)\s*$", self.lines[row][end - self.starts[row]:])
+        match = re.match(r"[ \t]+(#\S.*)", self.lines[row][end - self.starts[row]:].rstrip())  # (no pattern for the
+        # trailing spaces: a lazy one before them backtracks over every run of spaces)
         if not match:
             return
         name, prefix = "the value", ""
@@ -437,9 +439,10 @@ def _quoted(value: str) -> str:
 
 def _quote_hint(line: str) -> str:
     """'put the whole value in quotes: key: "value"', built from the offending line."""
-    match = re.match(r"\s*((?:-\s+)?)(?:([^\s:#][^:#]*?):\s+)?(\S.*?)\s*$", line)
+    match = re.match(r"((?:-\s+)?)(?:([^\s:#][^:#]*?):\s+)?(\S.*)", line.strip())  # (stripped: linear)
     if not match:
         return QUOTE_HINT
     dash, key, value = match.groups()
-    value = re.sub(r"\s+#\s.*$", "", value)
+    comment = re.search(r"\s#\s", value)  # a comment after the value (one space of the run: linear)
+    value = value[:comment.start()].rstrip() if comment else value
     return f"{QUOTE_HINT}: {dash}{key + ': ' if key else ''}{_quoted(value)}"

@@ -185,3 +185,18 @@ def test_finding_the_lines_of_links_stays_linear():
     done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
                           capture_output=True, text=True, timeout=60)  # about half a second when linear
     assert done.returncode == 0, done.stderr
+
+
+def test_reading_front_matter_stays_linear_in_runs_of_spaces():
+    # patterns once backtracked over every run of spaces: minutes for such a story (the simple reader's,
+    # the comment trap's, the quote hint's)
+    lines = ["title: x{} y", "title: x{}#", "title: 'x'{} y", "tags: [a,{} b]", "title: x{}", "title: x #a{}b",
+             "- 'x'{} y", "title: 'x' #{} y", "a: b\n c: 'x'{}y"]
+    script = (f"from handbill.diagnostics import Diagnostics\n"
+              f"from handbill.yamlfile import split_front_matter\n"
+              f"for line in {lines!r}:\n"
+              f"    text = '---\\n' + line.format(' ' * ({MAX_SOURCE_BYTES} - 40)) + '\\n---\\nbody\\n'\n"
+              f"    split_front_matter(text, 's.md', Diagnostics())\n")
+    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True, timeout=60)  # well under a second when linear
+    assert done.returncode == 0, done.stderr

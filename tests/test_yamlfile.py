@@ -542,3 +542,17 @@ def test_the_simple_reader_gives_the_full_parsers_nodes_or_nothing(loader):
             simple_ones += 1
             assert (simple, []) == full_parse(text, first_line), text
     assert simple_ones > 500  # the texts did reach the simple reader
+
+
+@pytest.mark.parametrize("text", ['title: "never closed\n', "title: [a\n", "a: b\n c: d\n", "title: x\n  - y\n"])
+def test_a_yaml_error_leaves_no_reference_cycle_behind(loader, text):
+    """A build runs without the cyclic collector (cli.run): an error must not keep its parser and text alive."""
+    import gc
+    gc.collect()
+    gc.disable()
+    try:
+        node, items = parse(text * 200)
+        assert node is None and items
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
