@@ -32,7 +32,15 @@ def made_for(environment: jinja2.Environment) -> list[Any]:
             environment.keep_trailing_newline, environment.optimized, environment.is_async,
             environment.autoescape if isinstance(environment.autoescape, bool) else repr(environment.autoescape),
             sorted(environment.extensions), environment.code_generator_class.__qualname__,
-            environment.finalize is None]
+            environment.finalize is None, type(environment).__qualname__,  # (a sandbox generates other code)
+            sorted(f"{kind}:{name}:{_passes(function)}" for kind, functions in (("filter", environment.filters),
+                                                                               ("test", environment.tests))
+                   for name, function in functions.items() if _passes(function))]
+
+
+def _passes(function: Any) -> str:
+    """What a filter or test asks Jinja to pass it (the context, the environment...): it changes the code."""
+    return str(getattr(function, "jinja_pass_arg", "") or "")
 
 
 class ShippedCode(jinja2.BytecodeCache):

@@ -89,3 +89,12 @@ def test_a_build_gives_the_same_bytes_with_the_shipped_code_as_without(tmp_path,
     without = build_files(write_project(tmp_path / "without", files), workers=1)
     assert with_code == without and any(path.endswith(".html") for path in with_code)
 
+
+
+def test_a_whole_build_with_the_default_theme_parses_no_template(tmp_path, monkeypatch):
+    parsed: list[str] = []
+    real = jinja2.Environment._parse
+    monkeypatch.setattr(jinja2.Environment, "_parse",
+                        lambda self, source, name, filename: parsed.append(name) or real(self, source, name, filename))
+    files = build_files(write_project(tmp_path / "project", MINIMAL), workers=1)
+    assert parsed == [] and "c/stories/maria/index.html" in files
