@@ -105,11 +105,16 @@ class Theme:
         return digest.hexdigest()
 
 
+def page_template_names(env: jinja2.Environment) -> list[str]:
+    """The names of every page template ``env`` finds (``default:`` names, the same files again, left out)."""
+    return env.list_templates(filter_func=lambda name: name.endswith(".html") and ":" not in name)
+
+
 def compile_templates(env: jinja2.Environment) -> None:
     """Compile every page template of ``env`` now, so processes forked later share them. A template
     that does not compile is left to the page that uses it, which reports it."""
     try:
-        names = env.list_templates(filter_func=lambda name: name.endswith(".html") and ":" not in name)
+        names = page_template_names(env)
     except Exception:  # noqa: BLE001 - only a head start: the build lists and reports nothing here
         return
     for name in names:

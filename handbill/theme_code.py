@@ -75,9 +75,11 @@ class ShippedCode(jinja2.BytecodeCache):
 
 def shipped_data(environment: jinja2.Environment) -> dict[str, Any]:
     """What ``compiled.json`` holds for the page templates ``environment`` finds (its theme must be the default)."""
+    from .theme import page_template_names
+
     templates = {}
     checksum = jinja2.BytecodeCache().get_source_checksum
-    for name in sorted(environment.list_templates(filter_func=lambda name: name.endswith(".html") and ":" not in name)):
+    for name in sorted(page_template_names(environment)):
         source, filename, _ = environment.loader.get_source(environment, name)
         templates[name] = {"checksum": checksum(source), "code": environment.compile(source, name, filename, raw=True)}
     return {"made_for": made_for(environment), "templates": templates}
