@@ -7,6 +7,7 @@ can extend the original with ``{% extends "default:story.html" %}``.
 from __future__ import annotations
 
 import hashlib
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,29 @@ class OutputTemplate(jinja2.Template):
         return template
 
 
+_PLAIN_CALLABLES = (types.FunctionType, types.MethodType)
+
+
+class PageContext(jinja2.runtime.Context):
+    """Jinja's context, with a shorter way to call a plain Python function or method from a template.
+
+    Jinja's ``call`` looks twice whether a callee wants the context, the environment or the eval
+    context passed (``pass_context`` and the like); a plain function or method (``t``, a format)
+    is asked once here, then called just as Jinja calls it: 0.7 -> 0.2 µs a call, 40 calls a page.
+    """
+
+    @jinja2.utils.internalcode
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own names (no clash with a `self=` argument)
+        if type(__obj) not in _PLAIN_CALLABLES or getattr(__obj, "jinja_pass_arg", None) is not None:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 def default_theme_dir() -> Path:
     """The default theme: beside the package in a checkout, inside it when installed."""
     for candidate in (PACKAGE_ROOT.parent / "themes" / "default", PACKAGE_ROOT / "themes" / "default"):
@@ -92,6 +116,7 @@ class Theme:
             bytecode_cache=ShippedCode(self.dirs[-1]),  # the default theme's templates come compiled (theme_code.py)
         )
         env.template_class = OutputTemplate
+        env.context_class = PageContext
         return env
 
     def fingerprint(self) -> str:

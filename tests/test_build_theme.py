@@ -192,3 +192,40 @@ def test_pages_are_the_bytes_plain_jinja_writes(make_project, monkeypatch):
 def test_compiled_templates_write_through_escape_output(tmp_path):
     env = theme.Theme((theme.default_theme_dir(),)).environment()
     assert env.get_template("story.html").root_render_func.__globals__["escape"] is escape_output
+
+
+class _Formats:
+    def shout(self, text, times=1):
+        return text.upper() * times
+
+
+def _stops():
+    raise StopIteration
+
+
+CALLS = """\
+{% macro m(x) %}[{{ x }}]{% endmacro %}
+{{ plain('a') }} {{ plain('b', n=2) }} {{ formats.shout('c', times=2) }} {{ with_context('d') }}
+{{ m('e') }} {{ range(3) | list }} {{ dict(k=1) }} {{ stops() is undefined }}
+{% for i in range(2) %}{{ plain(i) }}{{ with_context(i) }}{% set j = i %}{{ formats.shout(j|string) }}{% endfor %}
+{% block b %}{{ plain('in a block') }}{{ with_context('block') }}{% endblock %}
+{% filter upper %}{{ plain('filtered') }}{% endfilter %}
+"""
+
+
+def test_the_page_context_calls_functions_exactly_as_jinja_does():
+    """PageContext's shorter way to call plain functions and methods gives what Jinja's own call gives,
+    in loops, blocks and filters, beside pass_context functions, macros, builtins and a StopIteration."""
+    @jinja2.pass_context
+    def with_context(context, value):
+        return f"{value}:{context.get('marker')}"
+
+    values = {"plain": lambda x, n=1: f"<{x}>" * n, "formats": _Formats(), "with_context": with_context,
+              "stops": _stops, "marker": "here"}
+    ours = theme.Theme((theme.default_theme_dir(),)).environment()
+    jinjas = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                lstrip_blocks=True, keep_trailing_newline=True)
+    assert ours.context_class is theme.PageContext
+    written = ours.from_string(CALLS).render(values)
+    assert written == jinjas.from_string(CALLS).render(values)
+    assert "&lt;a&gt; &lt;b&gt;&lt;b&gt; CC d:here" in written and "in a block" in written
