@@ -43,6 +43,7 @@ worst case at the size cap, which also applies to YAML files (a campaign's ``bod
 """
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -72,6 +73,7 @@ def _context():
 def _serve(conn: Connection, make_converter: Callable[[], Callable[[str], str]]) -> None:
     """The helper process: convert each text received, answer ("ok", html) or (problem, "")."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the build process; the helper ends with it
+    gc.enable()  # it lives for the build and every rebuild, and Python-Markdown leaves cycles (cli.run turns gc off)
     convert = make_converter()
     while True:
         try:
