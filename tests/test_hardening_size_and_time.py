@@ -169,6 +169,23 @@ def test_a_stopped_helper_is_replaced_for_the_next_text(monkeypatch):
         box.close()
 
 
+def _collector_state_converter():
+    import gc
+    return lambda text: f"collector on: {gc.isenabled()}"
+
+
+def test_the_helper_keeps_the_collector_on_when_the_build_turned_it_off():
+    """The helper lives for a build and every rebuild of serve; Python-Markdown leaves reference cycles."""
+    import gc
+    box = timebox.Timebox(_collector_state_converter(), _collector_state_converter)
+    gc.disable()  # as cli.run does for a build
+    try:
+        assert box.convert("x" * (timebox.INLINE_CHARS + 1)) == "collector on: True"
+    finally:
+        gc.enable()
+        box.close()
+
+
 def test_a_short_text_too_deep_for_the_stack_is_reported_the_same_way():
     box = timebox.Timebox(_sleepy_converter(), _sleepy_converter)
     with pytest.raises(timebox.TextTooDeep):
