@@ -18,7 +18,8 @@ from .localecodes import native_name, og_locale
 from .locales import Entry, LocaleSite, per_locale
 from .petition import build_form, petition_settings
 from .project import Project
-from .routes import Routes
+from .routes import Routes, output_file
+from .sources import SLUG, Inventory
 from .strings import Catalog, parse_locale
 from .thankyou import thank_you_step
 from .views import EntryView, ViewBuilder, text_direction
@@ -95,6 +96,19 @@ def campaign_css(campaigns: list[Entry]) -> str:
         rules.append(f".campaign-{entry.campaign}{{--primary:{primary};--on-primary:{on_primary};"
                      f"--link:{readable_on_white(primary)}}}")
     return "\n".join(rules) + "\n"
+
+
+def likely_story_pages(inventory: Inventory, locales: tuple[str, ...], routes: Routes) -> list[str]:
+    """The story pages a build will most likely write, from file names alone, before any is read: each
+    story of the default locale and each translation, in every locale. A draft or a broken story is
+    guessed too (for StagedOutput.make_ahead, which removes again what the build did not write)."""
+    default_files = inventory.files.get(routes.default_locale, {})
+    pages = []
+    for locale in locales:
+        for file in {**default_files, **inventory.files.get(locale, {})}.values():
+            if file.kind == "story" and SLUG.fullmatch(file.campaign) and SLUG.fullmatch(file.slug):
+                pages.append(output_file(routes.story(locale, file.campaign, file.slug)))
+    return pages
 
 
 class Planner:

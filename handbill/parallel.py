@@ -26,13 +26,12 @@ import dataclasses
 import gc
 import multiprocessing
 import os
-import sys
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from .ahead import can_fork as _can_fork
 from .diagnostics import Diagnostic, Diagnostics
 from .diskcache import Rendered
 from .photos import IMAGE_SUFFIXES
@@ -223,10 +222,6 @@ def other_locales(sites: dict[str, LocaleSite], views: ViewBuilder,
             if cache.find_markdown(text, path, line, resolver, quiet, count=False) is None:
                 jobs.append((entry, keys))
     return jobs
-
-
-def _can_fork() -> bool:
-    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def _taken(take: int) -> Iterator[int]:

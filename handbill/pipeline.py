@@ -19,12 +19,13 @@ from .feeds import FeedItem, SitemapUrl, atom_feed, robots, sitemap
 from .headers import site_headers
 from .locales import LocaleSite, localize
 from .pagememo import DrawnPage, ask_again, draw_page
-from .pages import PageRenderer, PlannedPage, Planner, campaign_css
+from .pages import PageRenderer, PlannedPage, Planner, campaign_css, likely_story_pages
 from .parallel import render_ahead, render_pages
 from .parsecache import ParseCache
 from .printkit import draw_codes_ahead
-from .project import Project, load_project
+from .project import Project, SiteConfig, load_project
 from .routes import Routes, output_file
+from .sources import Inventory
 from .share import add_share
 from .strings import Catalog, load_catalog
 from .theme import Theme, compile_templates, load_theme
@@ -84,7 +85,8 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     if options.disk_cache and cache.disk is None:
         cache.use_disk(DiskCache.beside(options.content))
     console = console or Console.silent()
-    project = load_project(options.content, diags, base_url=options.base_url, cache=cache)
+    project = load_project(options.content, diags, base_url=options.base_url, cache=cache,
+                           scanned=_pages_ahead(output) if output is not None else None)
     console.phase(f"Read {plural(sum(map(len, project.sources.values())), 'content file')}")
     theme = load_theme(project.site.theme, options.content, diags, project.site.path)
     catalog = load_catalog(list(theme.dirs), options.content, list(project.site.locales),
@@ -152,6 +154,13 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     if memo is not None:
         memo.finish_build()
     return result
+
+
+def _pages_ahead(output: StagedOutput) -> Callable[[SiteConfig, Inventory], None]:
+    """Once the content folder is listed: the story pages' folders, made while the rest is read."""
+    def scanned(site: SiteConfig, inventory: Inventory) -> None:
+        output.make_folders_ahead(likely_story_pages(inventory, site.locales, Routes(site.base_url, site.default_locale)))
+    return scanned
 
 
 def _meanwhile(environment: jinja2.Environment, routes: Routes, sites: Mapping[str, LocaleSite]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .diagnostics import Diagnostics
 from .parsecache import ParseCache
@@ -179,12 +179,17 @@ def _check_free_name(name: str, path: Path, site: SiteConfig, diags: Diagnostics
 
 
 def load_project(content: Path, diags: Diagnostics, *, base_url: str | None = None,
-                 cache: ParseCache | None = None) -> Project:
-    """Read and check every source of the content folder (``cache``: parses to reuse, see parsecache.py)."""
+                 cache: ParseCache | None = None,
+                 scanned: Callable[[SiteConfig, Inventory], None] | None = None) -> Project:
+    """Read and check every source of the content folder (``cache``: parses to reuse, see parsecache.py).
+
+    ``scanned`` is told the site's settings and the files found, before any of them is read."""
     site = load_site_config(content, diags, base_url, cache)
     if cache is not None:  # its Markdown renderer uses the site's engine, and keys what it keeps by it
         cache.use_markdown_engine(site.markdown)
     inv = scan(content, set(site.locales), diags)
+    if scanned is not None:
+        scanned(site, inv)
     _check_top_folders(inv, site, diags)
     project = Project(content, site, inv)
     for locale, files in inv.files.items():

@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping, Sequence
 
+from .ahead import FoldersAhead
 from .inplace import (DIR_MODE, PreviousFile, finish_interrupted_update, make_folder, plan_update, previous_files,
                       update_in_place)
 
@@ -132,6 +133,7 @@ class StagedOutput:
         self._kept: set[str] = set()  # files of the previous site the build wrote again, unchanged
         self._failed = False
         self._committed = False
+        self._ahead: FoldersAhead | None = None
 
     def __enter__(self) -> StagedOutput:
         with self._output_errors():
@@ -158,6 +160,8 @@ class StagedOutput:
 
     def __exit__(self, *exc_info: object) -> None:
         """Discard the staging folder unless committed, then release the lock."""
+        if self._ahead is not None:
+            self._ahead.stop()
         if not self._committed:
             shutil.rmtree(self.staging, ignore_errors=True)
         if self._lock_fd is not None:
@@ -253,6 +257,19 @@ class StagedOutput:
         """
         self.write_bytes(relpath, data)
 
+    def make_folders_ahead(self, relpaths: Sequence[str]) -> None:
+        """Start making the folders of these files in another process (see ahead.py), if this is the
+        first build here (a file of a previous site is most often kept, not written again). A
+        folder the build writes nothing into is removed on commit."""
+        if self._lock_fd is None or self._previous is not None or self._ahead is not None:
+            return
+        folders: dict[tuple[str, ...], None] = {}  # in order, parents first, each once
+        for relpath in relpaths:
+            with contextlib.suppress(ValueError):
+                parts = _parts(relpath)
+                folders.update(dict.fromkeys(parts[:i] for i in range(1, len(parts))))
+        self._ahead = FoldersAhead(self.staging, list(folders))
+
     def adopt(self, relpaths: Sequence[str]) -> None:
         """Record files written by workers (:meth:`write_in_worker`) as written by this build."""
         for relpath in relpaths:
@@ -288,6 +305,8 @@ class StagedOutput:
         """
         if self._lock_fd is None or self._committed or self._failed:
             raise RuntimeError("commit() once, inside the with-block, after every write succeeded")
+        if self._ahead is not None:
+            self._ahead.remove_unused(self._site_dirs)
         with self._output_errors():
             _refuse_foreign(self.out)
             update = self._in_place_update()

@@ -53,6 +53,17 @@ def test_draft_story_in_lists_and_links(drafts_build, rel):
     assert ("Secret plan" in titles) is (drafts and rel != "index.html")
 
 
+def test_a_draft_leaves_no_folder_and_no_empty_file(tmp_path):
+    project = write_project(tmp_path, DRAFTS)
+    build_files(project)  # a first build: the folders of the stories are made before they are read
+    site = project / "site"
+    assert not (site / "c/stories/secret").exists() and not (site / "sv/c/stories/secret").exists()
+    assert (site / "c/stories/wip/index.html").stat().st_size > 0
+    empty = [p for p in site.rglob("*")
+             if (p.is_file() and p.stat().st_size == 0) or (p.is_dir() and not any(p.iterdir()))]
+    assert empty == []
+
+
 def test_draft_page_in_the_footer(drafts_build):
     drafts, files = drafts_build
     assert ("/soon/" in story_links(files, "index.html")) is drafts

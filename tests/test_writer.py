@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -497,3 +498,46 @@ def test_a_link_put_into_the_site_during_the_build_is_refused(tmp_path: Path) ->
             (out / "s2").symlink_to(elsewhere, target_is_directory=True)
             stage.commit()
     assert (elsewhere / "index.html").read_bytes() == b"someone else's" and siblings(out) == []
+
+
+# -- folders made ahead (ahead.py) -----------------------------------------------
+
+
+def test_folders_made_ahead_are_used_and_the_unused_removed(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    guessed = ["c/stories/s1/index.html", "c/stories/draft/index.html", "d/stories/s9/index.html"]
+    with StagedOutput(out) as stage:
+        stage.make_folders_ahead(guessed)
+        for _ in range(500):  # the other process at work
+            if (stage.staging / "d/stories/s9").is_dir():
+                break
+            time.sleep(0.01)
+        assert (stage.staging / "c/stories/draft").is_dir()
+        stage.write_bytes("c/stories/s1/index.html", b"story 1")
+        stage.write_bytes("c/stories/index.html", b"list")
+        stage.commit()
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == {
+        "c/stories/s1/index.html": b"story 1", "c/stories/index.html": b"list"}
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()) == [
+        "c", "c/stories", "c/stories/s1"]
+    assert oct((out / "c/stories/s1").stat().st_mode & 0o777) == oct(writer.DIR_MODE)
+
+
+def test_no_folder_is_made_ahead_over_a_previous_site(previous: Path) -> None:
+    with StagedOutput(previous) as stage:
+        stage.make_folders_ahead(["c/stories/s1/index.html"])
+        time.sleep(0.2)
+        assert list(stage.staging.iterdir()) == []
+        stage.write_bytes("index.html", b"new home")
+        stage.commit()
+    assert {k: v for k, v in snapshot(previous).items() if k != MARKER} == {"index.html": b"new home"}
+
+
+def test_a_failed_build_stops_making_folders_and_leaves_nothing(previous: Path) -> None:
+    before = snapshot(previous)
+    with pytest.raises(RuntimeError, match="broken"):
+        with StagedOutput(previous.parent / "new-site") as stage:
+            stage.make_folders_ahead([f"c/stories/s{n}/index.html" for n in range(5000)])
+            raise RuntimeError("a broken story")
+    assert siblings(previous) == [] and not (previous.parent / "new-site").exists()
+    assert snapshot(previous) == before
