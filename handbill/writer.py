@@ -362,7 +362,7 @@ class StagedOutput:
         new_files, staged = self._staged_files()
         for rel in sorted(new_files - staged):
             target = self.staging / rel
-            for i in range(1, rel.count("/") + 1):
+            for i in range(rel.count("/"), 0, -1):  # parents first
                 folder = self.staging / rel.rsplit("/", i)[0]
                 if not folder.is_dir():
                     make_folder(folder)

@@ -359,6 +359,18 @@ def inodes(out: Path) -> dict[str, int]:
     return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
 
 
+def test_a_big_change_keeps_files_whose_folders_hold_nothing_new(tmp_path: Path) -> None:
+    """A whole swap links the unchanged files into the staging folder; one two folders down from
+    anything written anew (sv/about/ when nothing else in sv/ changed) needs both folders made."""
+    out = tmp_path / "site"
+    first = SITE | {"sv/about/index.html": b"om oss", "sv/c/stories/x/index.html": b"berattelse"}
+    build(out, first)
+    changed = {k: (v + b", edited" if k.startswith("s") and k[1:2].isdigit() else v) for k, v in first.items()}
+    build(out, changed)  # most pages changed: the new folder is swapped in whole
+    assert {k: v for k, v in snapshot(out).items() if k != MARKER} == changed
+    assert siblings(out) == []
+
+
 def test_a_small_change_updates_the_previous_site_in_place(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(out, SITE)
