@@ -5,11 +5,14 @@ import argparse
 import gc
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from .console import NORMAL, QUIET, VERBOSE, Console, build_summary
 from .diagnostics import BuildFailed, Diagnostics
 from .writer import OutputRefused
+
+EXIT_BUG = 70  # EX_SOFTWARE: not the content's fault (1 is)
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -270,6 +273,17 @@ def run() -> None:
     several times before freeing them; atexit handlers and flushing run as usual.
     """
     gc.disable()
-    code = main()
+    try:
+        code = main()
+    except Exception:  # noqa: BLE001 - a bug in handbill: plain words first, then what a bug report needs
+        code = _report_bug()
     gc.freeze()
     sys.exit(code)
+
+
+def _report_bug() -> int:
+    print("handbill stopped because of a bug in handbill itself, not because of a problem in your files.\n"
+          "A build that stops leaves the previous site as it was. Please report the bug with these details:\n",
+          file=sys.stderr)
+    traceback.print_exc()
+    return EXIT_BUG

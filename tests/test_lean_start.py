@@ -233,6 +233,34 @@ def test_the_entry_point_builds_without_the_collector_and_exits_with_the_code_of
     assert (project / "site" / "index.html").is_file() is not broken
 
 
+def test_a_bug_in_handbill_is_reported_in_plain_words_with_its_details(tmp_path, monkeypatch, capsys):
+    """An exception no check foresaw: the volunteer reads first that it is not their files' fault,
+    then the traceback a bug report needs; the exit code is not the one for content problems."""
+    import gc
+    from conftest import write_project
+    from handbill import cli, pipeline
+    project = write_project(tmp_path / "project", MINIMAL)
+    monkeypatch.setattr(sys, "argv", ["build.py", "build", "--content", str(project / "content"),
+                                      "--out", str(project / "site"), "--no-cards", "-q"])
+
+    def broken_planner(*args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory", "/somewhere/inside")
+
+    monkeypatch.setattr(pipeline.Planner, "plan", broken_planner)
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            cli.run()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert exit_.value.code == cli.EXIT_BUG != 1
+    stderr = capsys.readouterr().err
+    first, _, rest = stderr.partition("\n")
+    assert "bug in handbill itself" in first and "not because of a problem in your files" in first
+    assert "Traceback (most recent call last)" in rest and rest.rstrip().endswith("'/somewhere/inside'")
+    assert not (project / "site").exists() and not list(project.glob(".handbill-tmp-*"))
+
+
 def test_stripping_controls_from_ascii_text_removes_what_the_pattern_removes():
     """strip_controls' pass over the bytes of an ASCII text gives what CONTROL_CHARACTERS removes, for any text."""
     import random
