@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics, did_you_mean
@@ -168,6 +168,9 @@ _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+FIRST_YEAR, LAST_YEAR = 1000, 9000
+LARGEST_NUMBER = 10**15  # a goal or a count; Babel cannot format numbers of 29 digits and more
+DateOrTime = TypeVar("DateOrTime", dt.date, dt.datetime)
 _DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})")
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
 
@@ -199,6 +202,8 @@ def _convert_scalar(node: Scalar, key: str, spec: Field) -> Any:
             guess = _guess_number(text)
             hint = f"write {name}: {guess}" if guess else f"write digits only, like {name}: {spec.example or 100}"
             raise _Invalid(f"{key} must be a whole number, got {text!r}", hint)
+        if len(digits.lstrip("0")) > len(str(LARGEST_NUMBER)) or int(digits) > LARGEST_NUMBER:
+            raise _Invalid(f"{key} is too large: {text}", f"write a number up to {LARGEST_NUMBER:,}")
         return int(digits)
     if spec.kind == "bool":
         low = text.lower()
@@ -211,14 +216,11 @@ def _convert_scalar(node: Scalar, key: str, spec: Field) -> Any:
         match = _DATETIME.fullmatch(text)
         if match:
             try:
-                return dt.datetime(*map(int, match.groups()))
+                return _in_years(dt.datetime(*map(int, match.groups())), text, key)
             except ValueError:
                 pass
-        else:
-            try:
-                return _parse_date(text, key, spec)  # a date alone: an all-day event
-            except _Invalid:
-                pass
+        elif _DATE.fullmatch(text):
+            return _parse_date(text, key, spec)  # a date alone: an all-day event
         raise _Invalid(f"{key} must be a date and time like {spec.example}, got {text!r}",
                        f"write {name}: YYYY-MM-DDTHH:MM (24-hour clock), or just YYYY-MM-DD for a whole day")
     if spec.kind == "url":
@@ -257,11 +259,21 @@ def _parse_date(text: str, key: str, spec: Field) -> dt.date:
     match = _DATE.fullmatch(text)
     if match:
         try:
-            return dt.date(*map(int, match.groups()))
+            day = dt.date(*map(int, match.groups()))
         except ValueError:
             raise _Invalid(f"{key} is not a real date: {text!r}", "check the month (01-12) and the day") from None
+        return _in_years(day, text, key)
     raise _Invalid(f"{key} must be a date written YYYY-MM-DD, got {text!r}",
                    f"write {key.rsplit('.', 1)[-1]}: {spec.example or '2026-05-01'}")
+
+
+def _in_years(when: DateOrTime, text: str, key: str) -> DateOrTime:
+    """Refuse a year no campaign means (0001, or 9999 as "not known yet"): a time zone or an event's
+    end moves such a date past what Python's dates can hold."""
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise _Invalid(f"{key} is out of range: {text!r} (the year must be {FIRST_YEAR}-{LAST_YEAR})",
+                       "write the real date; an event whose date is not known yet is best left out until it is")
+    return when
 
 
 def _check_url(text: str, key: str, spec: Field) -> str:

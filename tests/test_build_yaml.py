@@ -243,6 +243,29 @@ def test_other_spellings_of_a_goal(make_project, written, hint):
     assert hint_line.startswith(f"  hint: {hint}")
 
 
+def test_numbers_and_years_no_campaign_means_are_errors_not_crashes(make_project):
+    """A 29-digit goal broke Babel's number formatting, and 9999-12-31 (as "not known yet") overflowed
+    once a time zone or an event's end moved it: each is one error at its line, and check says the same."""
+    campaign = ("title: Water\npetition:\n  goal: 99999999999999999999999999999\n  count: 1000000000000000\n"
+                "events:\n  - {title: Some day, date: 9999-12-31T23:00, timezone: America/New_York}\n"
+                "  - {title: Long ago, date: 0001-01-01T01:00, timezone: Asia/Tokyo}\n"
+                "  - {title: All day, date: 9999-12-30, end: 9999-12-31}\n")
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml": campaign,
+                            "content/en/c/stories/maria.md": story("Maria", date="0999-12-31")})
+    for command in ("build", "check"):
+        code, _, stderr = run_build(project, command=command)
+        assert code == 1 and "Traceback" not in stderr
+        firsts = [block.splitlines()[0] for block in problems(stderr)]
+        assert firsts == [
+            "content/en/c/campaign.yaml:3:9: petition.goal is too large: 99999999999999999999999999999",
+            "content/en/c/campaign.yaml:6:29: events.0.date is out of range: '9999-12-31T23:00' (the year must be 1000-9000)",
+            "content/en/c/campaign.yaml:7:29: events.1.date is out of range: '0001-01-01T01:00' (the year must be 1000-9000)",
+            "content/en/c/campaign.yaml:8:28: events.2.date is out of range: '9999-12-30' (the year must be 1000-9000)",
+            "content/en/c/campaign.yaml:8:45: events.2.end is out of range: '9999-12-31' (the year must be 1000-9000)",
+            "content/en/c/stories/maria.md:3:7: date is out of range: '0999-12-31' (the year must be 1000-9000)",
+        ], stderr
+
+
 # --- warnings ------------------------------------------------------------------------------------
 
 TYPO = {**MINIMAL, "content/en/c/stories/maria.md": "---\ntittle: Maria\ntitle: Maria\ndate: 2026-05-01\n---\nx\n"}
