@@ -23,9 +23,12 @@ RESERVED = {"media", "img", "pages", "stories", "feed", "sitemap", "robots", "40
             "static", "theme", "assets", "files"} | WINDOWS_DEVICES
 
 STORY_SUFFIX = ".md"
-# Files a browser runs when opened from the site (script in an SVG or a web page): never published from content.
-ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".svg", ".svgz", ".xml", ".xsl",
-                   ".xslt", ".js", ".mjs", ".swf")
+SOURCE_SUFFIXES = (STORY_SUFFIX, ".yaml", ".yml")  # read by handbill, never published as they are
+# Files a browser runs when opened from the site (script in an SVG or a web page), or a web server runs as a
+# program (PHP and CGI on shared hosting): never published from content.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xhtm", ".xht", ".shtml", ".mht", ".mhtml", ".svg", ".svgz", ".xml",
+                   ".xsl", ".xslt", ".js", ".mjs", ".swf", ".php", ".php3", ".php4", ".php5", ".php7", ".phtml",
+                   ".phar", ".cgi", ".pl", ".asp", ".aspx", ".jsp")
 
 
 @dataclass(frozen=True)
@@ -60,9 +63,13 @@ def is_junk(name: str) -> bool:
 
 
 def active_file_problem(name: str) -> tuple[str, str] | None:
-    """(message, hint) when a file of this name could run script on the site if someone opened it, else None."""
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in ACTIVE_SUFFIXES:
+    """(message, hint) when a file of this name could run script on the site if someone opened it, else None.
+
+    Every suffix counts, not only the last: Apache serves ``x.html.zz`` as a web page and
+    ``x.php.jpg`` may run as PHP, and ``x.html.`` is ``x.html`` on Windows."""
+    suffixes = ["." + part for part in name.rstrip(". ").lower().split(".")[1:]]
+    suffix = next((suffix for suffix in reversed(suffixes) if suffix in ACTIVE_SUFFIXES), None)
+    if suffix is None:
         return None
     return (f"`{name}` is not published: a {suffix} file opened from your site could run a script there",
             "for a picture, export it as PNG or JPEG; a file you trust (like the site's logo) belongs in the "
@@ -126,14 +133,31 @@ def _walk(top: Path, root: Path, diags: Diagnostics) -> list[Path]:
                 except (OSError, RuntimeError):
                     diags.error(path, 0, 0, "this link (symlink) points nowhere or in a loop", "delete it or replace it with the real file")
                     continue
-                if not target.is_relative_to(real_root):
-                    diags.error(path, 0, 0, "this link (symlink) points outside the content folder, so it is not published",
-                                "copy the file into the content folder instead of linking to it")
+                problem = _link_problem(path, target, real_root)
+                if problem is not None:
+                    diags.error(path, 0, 0, *problem)
                     continue
             if entry.is_file():
                 found.append(path)
         folders += reversed(subfolders)  # the first subfolder is walked next
     return found
+
+
+def _link_problem(link: Path, target: Path, real_root: Path) -> tuple[str, str] | None:
+    """(message, hint) when a file link (symlink) would publish what must not be: a file outside the
+    content folder, a hidden or junk one (``.env``, ``.git/config``), or a content file's source
+    (``site.yaml``, a draft's Markdown) under a name that publishes it as it is written."""
+    if not target.is_relative_to(real_root):
+        return ("this link (symlink) points outside the content folder, so it is not published",
+                "copy the file into the content folder instead of linking to it")
+    inside = target.relative_to(real_root)
+    if any(is_junk(part) for part in inside.parts):
+        return (f"this link (symlink) points to `{inside.as_posix()}`, a hidden or temporary file, which is never published",
+                "copy the file you meant into the content folder, or delete the link")
+    if target.suffix.lower() in SOURCE_SUFFIXES and link.suffix.lower() not in SOURCE_SUFFIXES:
+        return (f"this link (symlink) points to `{inside.as_posix()}`, a content file, which would be published as it is written",
+                "delete the link; to show that text, write it in a story or page")
+    return None
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -154,7 +178,7 @@ def classify(rel: str) -> tuple[str, str, str]:
         return "campaign", parts[0], ""
     if len(parts) == 3 and parts[1] == "stories" and parts[2].endswith(STORY_SUFFIX):
         return "story", parts[0], parts[2][: -len(STORY_SUFFIX)]
-    if rel.endswith((STORY_SUFFIX, ".yaml", ".yml")):
+    if rel.endswith(SOURCE_SUFFIXES):
         return "other", "", ""
     return "asset", parts[0] if len(parts) > 1 and parts[0] != "pages" else "", ""
 

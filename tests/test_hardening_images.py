@@ -41,6 +41,11 @@ def test_files_that_could_run_script_are_never_published(make_project):
         "content/media/evil.svg": SVG,
         "content/media/pages/index.html": PAGE,
         "content/media/report.pdf": b"%PDF-1.4 fine",
+        "content/media/the.2026.report.pdf": b"%PDF-1.4 fine too",
+        "content/media/evil.xhtm": PAGE,
+        "content/media/trailing.html.": PAGE,  # x.html on Windows
+        "content/media/upload.php": b"<?php system($_GET['c']); ?>",  # runs on shared hosting with PHP
+        "content/media/double.html.zz": PAGE,  # Apache serves it as a web page
     })
     code, _, stderr = run_build(project)
     assert code == 1
@@ -52,8 +57,12 @@ def test_files_that_could_run_script_are_never_published(make_project):
         f"{S}linked.md:5: `page.HTM` is not published: a .htm {why}",
         f"{S}linked.md:5: `page.html` is not published: a .html {why}",
         f"{S}photo.md:4:8: image: `logo.svg` is not a photo; photos must be JPEG, PNG, WebP or GIF",
+        f"content/media/double.html.zz: `double.html.zz` is not published: a .html {why}",
         f"content/media/evil.svg: `evil.svg` is not published: a .svg {why}",
+        f"content/media/evil.xhtm: `evil.xhtm` is not published: a .xhtm {why}",
         f"content/media/pages/index.html: `index.html` is not published: a .html {why}",
+        f"content/media/trailing.html.: `trailing.html.` is not published: a .html {why}",
+        f"content/media/upload.php: `upload.php` is not published: a .php {why}",
     ]
 
 

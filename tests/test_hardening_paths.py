@@ -115,6 +115,32 @@ def test_nothing_outside_content_is_published_even_when_the_rest_builds(tmp_path
     assert not any(rel.startswith("media/shared") for rel in files)
 
 
+def test_a_link_to_a_hidden_file_or_a_content_source_is_refused(make_project):
+    """A link may stay inside content/ and still publish what never is: a dotfile (`.env`, `.git/config`),
+    or a source such as site.yaml or a draft's Markdown under a name that publishes it as written."""
+    project = make_project({**MINIMAL, "content/.env": b"API_KEY=SECRET-ENV", "content/.git/config": b"SECRET-GIT",
+                            "content/en/c/stories/plan.md": story("Plan", "SECRET-DRAFT", extra="draft: true\n")})
+    media = project / "content/media"
+    media.mkdir()
+    os.symlink("../.env", media / "leak.txt")
+    os.symlink(project / "content/.git/config", media / "config.txt")
+    os.symlink("../site.yaml", media / "settings.txt")
+    os.symlink("../en/c/stories/plan.md", media / "plan.txt")
+    os.symlink("../../../media/plan.txt", project / "content/en/c/stories/again.md")  # a story may be a link
+    code, _, stderr = run_build(project)
+    assert code == 1
+    firsts = {block.splitlines()[0] for block in problems(stderr)}
+    assert firsts == {
+        "content/media/config.txt: this link (symlink) points to `.git/config`, a hidden or temporary file, "
+        "which is never published",
+        "content/media/leak.txt: this link (symlink) points to `.env`, a hidden or temporary file, which is never published",
+        "content/media/plan.txt: this link (symlink) points to `en/c/stories/plan.md`, a content file, "
+        "which would be published as it is written",
+        "content/media/settings.txt: this link (symlink) points to `site.yaml`, a content file, "
+        "which would be published as it is written",
+    }
+
+
 JUNK = {
     "content/en/c/.git/config": b"[remote] url = SECRET-GIT",
     "content/en/c/.git/objects/ab/cdef": b"SECRET-GIT-OBJECT",
