@@ -203,6 +203,12 @@ def _web_address(href: str) -> bool:
     return _has_web_prefix(href) and href.isascii() and "[" not in href and "]" not in href
 
 
+def _is_remote(url: str) -> bool:
+    """An address on another site: http(s)://... or //host/..."""
+    parts = _split(url)
+    return bool(parts and (parts.netloc or parts.scheme in ("http", "https")))
+
+
 def _is_local(url: str) -> bool:
     """A path in the content folder: relative, or from the content root ('/media/x.jpg')."""
     parts = _split(url)
@@ -292,6 +298,7 @@ class _Rewriter(HTMLParser):
         self._path, self._diags = path, diags
         self._line_starts: list[int] = []  # where each line of html starts, for HTMLParser's positions
         self._edits: list[tuple[int, int, str]] = []
+        self._videos_replaced = 0  # <video> start tags made into a <div> whose </video> is still to come
 
     def rewrite(self, regular: bool = False) -> str:
         """The HTML with links and media resolved. ``regular``: every tag was made by cmark,
@@ -331,10 +338,19 @@ class _Rewriter(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "video" and self._videos_replaced:
+            self._videos_replaced -= 1
+            line, col = self.getpos()
+            start = self._line_starts[line - 1] + col
+            self._edits.append((start, self._html.index(">", start) + 1, "</div>"))
+
     def _rewrite_tag(self, tag: str, attrs: dict[str, str | None]) -> str | None:
         if tag == "a" and attrs.get("href") is not None:
             return _start_tag("a", self._link(attrs))
         src = attrs.get("src") or ""
+        if tag in ("img", "video") and self._resolver is not None and _is_remote(src):
+            return self._link_instead(tag, src, attrs)
         if tag in ("img", "video") and self._resolver is not None and _is_local(src):
             resolved = self._resolver.image(self._reference(src))
             if resolved is None:
@@ -346,6 +362,22 @@ class _Rewriter(HTMLParser):
             kept = {k: v for k, v in attrs.items() if k not in ("src", "srcset", "sizes")}
             return _start_tag("img", {**kept, **resolved})
         return None
+
+    def _link_instead(self, tag: str, src: str, attrs: dict[str, str | None]) -> str:
+        """A picture or video from another site, as a link to it: loading it would tell that site who
+        reads the story (and the site's security policy blocks it anyway)."""
+        what = "picture" if tag == "img" else "video"
+        if self._diags is not None:
+            self._diags.warning(self._path, self._lines.of_target(src), 0,
+                                f"the {what} from another site became a link to it: pages load nothing from other sites",
+                                f"save the {what} beside the story and write its file name instead of its address")
+        address = src.strip()
+        link = _start_tag("a", {"href": address, "rel": EXTERNAL_REL})
+        site = _split(address).netloc or address  # _is_remote: it splits
+        if tag == "video":  # what it holds (a line for old browsers) stays, in a <div> (see handle_endtag)
+            self._videos_replaced += 1
+            return f"<div>{link}{htmllib.escape(site)}</a> "
+        return f"{link}{htmllib.escape((attrs.get('alt') or '').strip() or site)}</a>"
 
     def _link(self, attrs: dict[str, str | None]) -> dict[str, str | None]:
         href = (attrs["href"] or "").strip()

@@ -244,3 +244,39 @@ def test_an_image_that_does_not_exist_is_an_error_even_with_onerror(make_project
     assert code == 1
     assert "Traceback" not in stderr
     assert any(b.startswith("content/en/c/stories/maria.md:7:") and "`x` was not found" in b for b in errors_of(stderr))
+
+
+REMOTE = """\
+Intro.
+
+![A chart of the air](https://upload.wikimedia.org/chart.png)
+
+<video controls src="https://cdn.example.com/v.mp4" poster="https://cdn.example.com/p.jpg">Old browsers.</video>
+
+After ![](//tracker.example.net/pixel.gif?id=1) the end.
+"""
+
+
+def test_pictures_and_videos_from_other_sites_become_links(make_project):
+    """A page loads nothing from another site: that site would learn who reads the story (a tracking
+    pixel is one line of Markdown), and the site's security policy (img-src 'self') blocks it anyway."""
+    project = make_project({**MINIMAL, "content/en/c/stories/maria.md": story("Maria", REMOTE)})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    page = parse_html(snapshot(project / "site")["c/stories/maria/index.html"])
+    article = next(page.iter("article"))
+    assert [e.tag for e in article.iter() if e.tag in ("img", "video", "source", "picture")] == []
+    links = {a.get("href"): (text_of(a), a.get("rel")) for a in article.iter("a")}
+    assert links["https://upload.wikimedia.org/chart.png"] == ("A chart of the air", "noopener noreferrer")
+    assert links["https://cdn.example.com/v.mp4"] == ("cdn.example.com", "noopener noreferrer")
+    assert links["//tracker.example.net/pixel.gif?id=1"] == ("tracker.example.net", "noopener noreferrer")
+    assert "Old browsers." in text_of(article) and "the end." in text_of(article)
+    warnings = [b.splitlines()[0] for b in errors_of(stderr)]
+    assert warnings == [
+        "content/en/c/stories/maria.md:7: warning: the picture from another site became a link to it: "
+        "pages load nothing from other sites",
+        "content/en/c/stories/maria.md:9: warning: the video from another site became a link to it: "
+        "pages load nothing from other sites",
+        "content/en/c/stories/maria.md:11: warning: the picture from another site became a link to it: "
+        "pages load nothing from other sites",
+    ]

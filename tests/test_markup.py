@@ -252,12 +252,13 @@ def test_image_gets_the_resolvers_attributes(renderer):
     assert img.get("srcset") == "/img/400-maria.jpg 400w, /img/maria.jpg 800w"
 
 
-def test_raw_and_root_images_are_resolved_remote_ones_are_not(renderer):
+def test_raw_and_root_images_are_resolved_remote_ones_become_links(renderer):
     resolver = FakeResolver()
     out = render(renderer, '<img src="/media/logo.png" alt="Logo">\n\n![x](https://example.org/a.jpg)\n',
                  resolver=resolver)
     assert [ref.target for ref in resolver.images] == ["/media/logo.png"]
-    assert [img.get("src") for img in elements(out, "img")] == ["/img//media/logo.png", "https://example.org/a.jpg"]
+    assert [img.get("src") for img in elements(out, "img")] == ["/img//media/logo.png"]
+    assert [(a.get("href"), text_of(a)) for a in elements(out, "a")] == [("https://example.org/a.jpg", "x")]
 
 
 def test_local_video_file_becomes_a_video_element(renderer):
