@@ -117,17 +117,22 @@ def neutral_text(value: Any) -> Any:
 
 
 def merge_values(original: Any, translation: Any) -> Any:
-    """A translation over its original: maps merge key by key, and so do lists of maps of the
-    same length (``events``: a translator writes only each event's title); anything else is replaced."""
+    """A translation over its original: maps merge key by key, and lists of maps item by item
+    (``events``: a translator writes only each event's title); the items a translation does not
+    write are the original's, the ones it adds its own. Anything else is replaced."""
     if isinstance(original, dict) and isinstance(translation, dict):
         merged = dict(original)
         for key, value in translation.items():
             merged[key] = merge_values(original[key], value) if key in original else value
         return merged
-    if isinstance(original, list) and isinstance(translation, list) and len(original) == len(translation) \
-            and all(isinstance(item, dict) for item in [*original, *translation]):
-        return [merge_values(o, t) for o, t in zip(original, translation)]
+    if _list_of_maps(original) and _list_of_maps(translation):
+        return [merge_values(o, t) for o, t in zip(original, translation)] + \
+            original[len(translation):] + translation[len(original):]
     return translation
+
+
+def _list_of_maps(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
 
 
 def merge(original: Source, translation: Source | None) -> tuple[Source, dict[str, Any]]:
@@ -154,10 +159,9 @@ def changed_settings(original: Any, translation: Any, spec: Field, key: str = ""
         return changed
     if spec.kind == "list" and spec.item is not None and spec.item.kind == "map" \
             and isinstance(translation, list) and isinstance(original, list):
-        if len(translation) != len(original):
-            return [key]
+        added = [f"{key}.{index}" for index in range(len(original), len(translation))]  # this language's own
         return [k for index, (o, t) in enumerate(zip(original, translation))
-                for k in changed_settings(o, t, spec.item, f"{key}.{index}")]
+                for k in changed_settings(o, t, spec.item, f"{key}.{index}")] + added
     if spec.translatable or original is None and translation is None:
         return []
     return [key] if translation != original else []
@@ -172,7 +176,10 @@ def _warn_changed_settings(original: Source, translation: Source, diags: Diagnos
     spec = SPECS.get(original.file.kind)
     if spec is None:
         return
+    incomplete = _check_added_items(original, translation, spec, diags)
     for key in changed_settings(original.meta, translation.meta, spec):
+        if key in incomplete:
+            continue
         line, col = translation.data.where(key)
         before: Any = original.meta
         for part in key.split("."):
@@ -183,6 +190,29 @@ def _warn_changed_settings(original: Source, translation: Source, diags: Diagnos
                       f"this translation changes `{key}`{was}, which is a setting, not text",
                       f"a translation only needs the text keys: remove `{key}` here so this language follows the "
                       f"original, or keep it if {english_name(translation.file.locale)} pages really need their own value")
+
+
+def _check_added_items(original: Source, translation: Source, spec: Field, diags: Diagnostics) -> set[str]:
+    """An item a translation adds to a list (an event for this language only) has no original to take
+    its settings from: one without a required key (an event's date) would be left out without a word.
+    Returns the dotted keys of the items reported."""
+    reported: set[str] = set()
+    for key, field in (spec.keys or {}).items():
+        items, before = translation.meta.get(key), original.meta.get(key)
+        if field.kind != "list" or field.item is None or field.item.kind != "map" \
+                or not _list_of_maps(items) or not _list_of_maps(before):
+            continue
+        for index in range(len(before), len(items)):
+            for name, child in (field.item.keys or {}).items():
+                if child.required and name not in items[index] and f"{key}.{index}" not in reported:
+                    reported.add(f"{key}.{index}")
+                    line, col = translation.data.where(f"{key}.{index}")
+                    diags.error(translation.file.path, line, col,
+                                f"`{key}` has {len(items)} items here but {len(before)} in the original, and the "
+                                f"item this translation adds (number {index + 1}) has no `{name}`",
+                                f"to translate the original's items, write them in the same order; an item only "
+                                f"this language has needs its own `{name}`")
+    return reported
 
 
 def _missing_translation(project: Project, locale: str, original: Source, diags: Diagnostics, draft: bool) -> None:

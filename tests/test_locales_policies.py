@@ -155,12 +155,48 @@ def test_merge_is_field_by_field_and_lists_of_maps_item_by_item():
                       "events": [{"title": "Möte", "date": 1}, {"title": "Vigil", "date": 2}], "tags": ["c"]}
 
 
+def test_lists_of_maps_of_other_lengths_keep_the_originals_items():
+    """A translator who writes only the first event's title must not lose the second event."""
+    original = {"events": [{"title": "Rally", "date": 1}, {"title": "Vigil", "date": 2}]}
+    assert merge_values(original, {"events": [{"title": "Möte"}]}) == \
+        {"events": [{"title": "Möte", "date": 1}, {"title": "Vigil", "date": 2}]}
+    assert merge_values(original, {"events": [{}, {}, {"title": "Bara här", "date": 3}]}) == \
+        {"events": [{"title": "Rally", "date": 1}, {"title": "Vigil", "date": 2}, {"title": "Bara här", "date": 3}]}
+
+
+EVENTS = ("title: Clean water\nevents:\n  - {title: Rally, date: 2026-12-05T14:00, city: Oslo, country: 'NO'}\n"
+          "  - {title: Vigil, date: 2026-12-06T18:00, city: Bergen, country: 'NO'}\n")
+
+
+def test_a_translation_of_some_events_keeps_the_others(make_project):
+    files = {**WORLD, "content/en/c/campaign.yaml": EVENTS,
+             "content/sv/c/campaign.yaml": "title: Rent vatten\nevents:\n  - title: Möte\n"}
+    project, code, err = build(make_project, files)
+    assert code == 0 and problems(err) == [], err
+    listed = text_of(next(html(project, "sv/c/events/index.html").iter("main")))
+    assert "Möte" in listed and "Vigil" in listed and "Rally" not in listed
+
+
+def test_an_event_a_translation_adds_without_a_date_is_an_error_not_lost(make_project):
+    files = {**WORLD, "content/en/c/campaign.yaml": EVENTS,
+             "content/sv/c/campaign.yaml": "title: Rent vatten\nevents:\n  - title: Möte\n  - title: Vaka\n"
+                                           "  - title: Bara i Sverige\n"}
+    project, code, err = build(make_project, files)
+    assert code == 1
+    assert problems(err) == [
+        "content/sv/c/campaign.yaml:5:5: `events` has 3 items here but 2 in the original, and the item this "
+        "translation adds (number 3) has no `date`\n  hint: to translate the original's items, write them in the "
+        "same order; an item only this language has needs its own `date`"]
+
+
 def test_changed_settings_are_the_non_text_keys_with_other_values():
     original = {"title": "T", "colors": {"primary": "#111111"}, "events": [{"title": "A", "date": 1}]}
     assert changed_settings(original, {"title": "X", "colors": {"primary": "#222222"},
                                        "events": [{"title": "B", "date": 3}]}, CAMPAIGN) == \
         ["colors.primary", "events.0.date"]
-    assert changed_settings(original, {"events": [{"title": "B"}, {"title": "C"}]}, CAMPAIGN) == ["events"]
+    assert changed_settings(original, {"events": [{"title": "B"}, {"title": "C"}]}, CAMPAIGN) == ["events.1"]
+    assert changed_settings({"events": [{"title": "A", "date": 1}, {"title": "B", "date": 2}]},
+                            {"events": [{"title": "X"}]}, CAMPAIGN) == []
     assert changed_settings(original, {"draft": True, "source_hash": "x"}, CAMPAIGN) == []
 
 
