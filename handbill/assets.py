@@ -37,9 +37,10 @@ class AssetStore:
     files: dict[str, Path] = field(default_factory=dict)  # output path -> source
     _failed: dict[Path, ImageProblem] = field(default_factory=dict)
 
-    def find(self, target: str, base_dirs: list[Path]) -> Path:
-        """The file ``target`` names, looked up in ``base_dirs`` in order."""
-        text = unquote(target.strip())
+    def find(self, target: str, base_dirs: list[Path], *, percent_encoded: bool = True) -> Path:
+        """The file ``target`` names, looked up in ``base_dirs`` in order. A target from the text of a
+        story was decoded once already (``percent_encoded=False``): `%2541.jpg` names `%41.jpg`."""
+        text = unquote(target.strip()) if percent_encoded else target.strip()
         if not text:
             raise AssetProblem("the file name is empty", "write the name of the file, like photo.jpg")
         try:
@@ -73,8 +74,8 @@ class AssetStore:
                 raise AssetProblem(f"`{target}` points outside the content folder", "keep photos inside the content folder")
             if resolved.is_file():
                 return resolved
-        raise AssetProblem(f"the file `{target}` was not found",
-                           "check the spelling and that the file is in the same folder as this one")
+        where = "content/media/" if base_dirs == [self.content] else "the same folder as this one"
+        raise AssetProblem(f"the file `{target}` was not found", f"check the spelling and that the file is in {where}")
 
     def _inside(self, base_dirs: list[Path], posix: PurePosixPath) -> bool:
         root = self.content.resolve()

@@ -118,7 +118,7 @@ class EntryResolver:
 
     def file_link(self, ref: Reference) -> str | None:
         try:
-            path = self.assets.find(ref.target, self.base_dirs())
+            path = self.assets.find(ref.target, self.base_dirs(), percent_encoded=False)
             if path.suffix.lower() in IMAGE_SUFFIXES:
                 return self.routes.href(self.assets.image(path).path)
             return self.routes.href(self.assets.file(path).path)
@@ -128,7 +128,7 @@ class EntryResolver:
 
     def image(self, ref: Reference) -> dict[str, str] | None:
         try:
-            path = self.assets.find(ref.target, self.base_dirs())
+            path = self.assets.find(ref.target, self.base_dirs(), percent_encoded=False)
             if path.suffix.lower() in VIDEO_SUFFIXES:
                 return {"src": self.routes.href(self.assets.file(path).path)}
             published = self.assets.image(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, jpeg_bytes, run_build, snapshot, story, write_project
+from conftest import MINIMAL, jpeg_bytes, parse_html, run_build, snapshot, story, write_project
 from hardening_helpers import block_for, problems
 
 S = "content/en/c/stories/"
@@ -171,3 +171,21 @@ def test_dotfiles_git_folders_and_editor_junk_are_never_read_or_published(make_p
     assert not any(b"SECRET" in data for data in files.values())
     hidden = [rel for rel in files if any(part.startswith(".") for part in rel.split("/"))]
     assert hidden == [".handbill-site"]
+
+
+def test_a_target_in_the_text_is_percent_decoded_once(make_project):
+    """`%2541.jpg` is how a link names a file called `%41.jpg`; decoded twice it named `A.jpg`."""
+    project = make_project({**MINIMAL, S + "percent.jpg": jpeg_bytes(20, 20), S + "%41.jpg": jpeg_bytes(30, 30),
+                            S + "A.jpg": jpeg_bytes(40, 40),
+                            S + "maria.md": story("Maria", "![seven](%2541.jpg)\n\n![missing](/media/nothere.png)")})
+    code, _, stderr = run_build(project)
+    assert code == 1
+    assert problems(stderr) == [
+        f"{S}maria.md:7: the file `/media/nothere.png` was not found\n"
+        "  hint: check the spelling and that the file is in content/media/"]
+    (project / S / "maria.md").write_text(story("Maria", "![seven](%2541.jpg) ![ok](percent%2Ejpg)"))
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    images = [img for img in parse_html(snapshot(project / "site")["c/stories/maria/index.html"]).iter("img")
+              if img.get("alt") in ("seven", "ok")]
+    assert [(img.get("alt"), img.get("width")) for img in images] == [("seven", "30"), ("ok", "20")]
