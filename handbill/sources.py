@@ -6,6 +6,7 @@ locale. Inside a locale folder the *relative path* is the translation key:
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -76,18 +77,23 @@ def active_file_problem(name: str) -> tuple[str, str] | None:
             "theme's static/ folder")
 
 
-def suggest_slug(name: str) -> str:
-    """The nearest valid slug: `Maria's Story` -> `marias-story`, `Åsa` -> `asa`."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower().replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "story"
+def suggest_slug(name: str, what: str = "story") -> str:
+    """The nearest valid slug: `Maria's Story` -> `marias-story`, `Straße` -> `strasse`, `марія` -> `mariia`
+    (as `new story` makes them); a name with no Latin spelling (`قصة-مريم`) -> `story-` and a short
+    code of its own, so two such files are never told to take one name."""
+    from .scaffold import ascii_slug  # (scaffold reads this module's rules)
+
+    slug = ascii_slug(name)
+    if slug and SLUG.fullmatch(slug) and slug not in WINDOWS_DEVICES:
+        return slug
+    return f"{slug or what}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
 
 
 def check_slug(name: str, path: Path, diags: Diagnostics, what: str) -> bool:
     """Report a name that cannot be a URL part, with the fixed name to rename it to."""
     if SLUG.fullmatch(name) and name not in WINDOWS_DEVICES:
         return True
-    fixed = suggest_slug(name)
+    fixed = suggest_slug(name, what.split()[0])
     if name in WINDOWS_DEVICES:
         diags.error(path, 0, 0, f"the {what} name `{name}` is reserved by Windows and cannot be used",
                     f"rename it, for example to `{name}-1`")

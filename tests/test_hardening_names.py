@@ -49,6 +49,11 @@ WORLD = {
     "content/en/c/COM1.jpg": jpeg_bytes(),
     "content/en/c/prn/photo.jpg": jpeg_bytes(),
     "content/media/lpt1.pdf": b"%PDF-1.4",
+    # names in other scripts: transliterated as `new story` does, else a code of their own
+    "content/en/c/stories/Straße.md": story("Straße"),
+    "content/en/c/stories/марія.md": story("Марія"),
+    "content/en/c/stories/قصة-مريم.md": story("قصة مريم"),
+    "content/en/c/stories/中文故事.md": story("中文故事"),
 }
 
 S = "content/en/c/stories/"
@@ -83,6 +88,10 @@ EXPECTED = [
      "rename it to `agua-limpa`"),
     ("content/media/logo.png", "this name differs from `Logo.png` only by capital letters or accents"),
     ("content/media/lpt1.pdf", "the name `lpt1.pdf` is reserved by Windows"),
+    (S + "Straße.md", "the story file name `Straße` cannot be used in a web address", "rename it to `strasse`"),
+    (S + "марія.md", "the story file name `марія` cannot be used in a web address", "rename it to `mariya`"),
+    (S + "قصة-مريم.md", "the story file name `قصة-مريم` cannot be used in a web address", "rename it to `story-ed1681`"),
+    (S + "中文故事.md", "the story file name `中文故事` cannot be used in a web address", "rename it to `story-4fab6d`"),
 ]
 
 
