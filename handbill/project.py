@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .diagnostics import Diagnostics
 from .parsecache import ParseCache
-from .schema import CAMPAIGN, PAGE, SITE, STORY, Field, Parsed, convert, url_problem
+from .schema import CAMPAIGN, PAGE, SITE, STORY, Field, Parsed, convert, url_problem, web_address
 from .sources import RESERVED, ContentFile, Inventory, check_slug, scan
 from .localecodes import canonical_code, check_code, is_locale_code, top_folder_problem
 from .text import strip_controls
@@ -120,6 +120,8 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
     if base_url is not None and (problem := url_problem(base_url)):
         diags.error("--base-url", 0, 0, f"--base-url {problem[0]}", problem[1])
         base_url = None
+    elif base_url is not None:
+        base_url = web_address(base_url)
     chosen_base = base_url or values.get("base_url") or DEFAULT_BASE_URL
     if not chosen_base.endswith("/"):
         chosen_base += "/"

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from .diagnostics import Diagnostics, did_you_mean
 from .text import strip_controls
@@ -294,7 +294,30 @@ def _check_url(text: str, key: str, spec: Field) -> str:
     if any(ch.isspace() or ch in "<>\"'`" for ch in text):
         raise _Invalid(f"{key} contains spaces or quotes, which a web address cannot have",
                        "copy the address again from your browser's address bar")
-    return text
+    try:
+        return web_address(text)
+    except UnicodeError:  # a label IDNA cannot spell (too long, a character no host name may have)
+        raise _Invalid(f"{key} has a host name that is not valid: {parts.hostname!r}",
+                       f"copy the address again from your browser's address bar, like {example}") from None
+
+
+def web_address(address: str) -> str:
+    """An address in the letters HTTP headers, sitemaps and feeds allow (RFC 3987's IRI to URI):
+    ``https://подписи.рф/знак`` -> ``https://xn--h1aaeaem8d.xn--p1ai/%D0%B7%D0%BD%D0%B0%D0%BA``.
+    A browser does the same with what it is given; a security policy header or a sitemap must
+    already say it so (Chromium drops a Content-Security-Policy directive with a non-ASCII host)."""
+    if address.isascii():
+        return address
+    parts = urlsplit(address)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host.encode("idna").decode("ascii")  # an IPv6 address is ASCII
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc)._replace(
+        path=_ascii(parts.path), query=_ascii(parts.query), fragment=_ascii(parts.fragment)))
+
+
+def _ascii(text: str) -> str:
+    return "".join(char if char.isascii() else quote(char, safe="") for char in text)
 
 
 def url_problem(text: str) -> tuple[str, str] | None:

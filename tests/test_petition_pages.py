@@ -191,6 +191,26 @@ def test_headers_for_netlify_and_local_test_endpoints(make_project, petition, fo
     assert policy_of(build(make_project, petition))["form-action"] == form_action
 
 
+def test_addresses_in_other_scripts_are_written_in_ascii_where_they_must_be(make_project):
+    """An internationalised endpoint in a Content-Security-Policy header made Chromium drop the whole
+    directive; sitemaps, robots.txt and feeds want ASCII too. Hosts go to punycode, the rest to %XX."""
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML.replace(
+        "https://example.org/", "https://пример.рф/кампания/"),
+        "content/en/c/campaign.yaml": "title: Clean water\npetition:\n  endpoint: https://подписи.рф/знак\n"})
+    files = build_files(project)
+    policy = policy_of(files)
+    assert "https://xn--d1aiavecp.xn--p1ai" in policy["form-action"]
+    assert "https://xn--d1aiavecp.xn--p1ai" in policy["connect-src"]
+    assert files["_headers"].isascii() and files["sitemap.xml"].isascii() and files["robots.txt"].isascii()
+    base = "https://xn--e1afmkfd.xn--p1ai/%D0%BA%D0%B0%D0%BC%D0%BF%D0%B0%D0%BD%D0%B8%D1%8F/"
+    assert f"Sitemap: {base}sitemap.xml" in files["robots.txt"].decode()
+    page = parse_html(files["c/index.html"])
+    form = next(f for f in page.iter("form") if f.get("method") == "post")
+    assert form.get("action") == "https://xn--d1aiavecp.xn--p1ai/%D0%B7%D0%BD%D0%B0%D0%BA"
+    canonical = next(link for link in page.iter("link") if link.get("rel") == "canonical")
+    assert canonical.get("href") == f"{base}c/"
+
+
 def test_a_thank_you_the_translation_inherits_is_marked_as_the_originals_language(make_project):
     files = build(make_project, "thank_you: Thanks! Now ask three friends.\nconsent: Keep me posted.\n",
                   files={"content/sv/c/campaign.yaml": "title: Rent vatten\n"})
