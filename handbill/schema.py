@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -22,7 +23,7 @@ from .yamlfile import Mapping, Node, Scalar, Sequence
 class Field:
     """One key of a YAML file: its kind, whether it is required, and what it is for."""
 
-    kind: str  # str, text, int, bool, date, datetime, url, color, path, choice, list, map, dict, per_locale
+    kind: str  # str, text, int, bool, date, datetime, url, color, path, choice, hashtag, list, map, dict, per_locale
     required: bool = False
     translatable: bool = False  # a translator may change it in a locale's copy
     keys: dict[str, "Field"] | None = None  # for kind "map": the known keys
@@ -54,7 +55,7 @@ STRINGS = Field("list", item=Field("str"))
 
 SHARE = Field("map", keys={
     "text": TEXT,
-    "hashtags": Field("list", item=Field("str"), translatable=True),  # a language may have its own
+    "hashtags": Field("list", item=Field("hashtag", example="PaidLeave"), translatable=True),  # a language may have its own
     "networks": Field("list", item=Field("choice", choices=(
         "whatsapp", "facebook", "x", "telegram", "bluesky", "linkedin", "email"))),
 })
@@ -234,6 +235,13 @@ def _convert_scalar(node: Scalar, key: str, spec: Field) -> Any:
         if not text:
             raise _Invalid(f"{key} is empty", f"write the file name, like {name}: photo.jpg, or remove the line")
         return text
+    if spec.kind == "hashtag":
+        tag = text.removeprefix("#")
+        if not _one_hashtag(tag):
+            joined = "".join(char for char in (tag.title() if tag.isascii() else tag) if _one_hashtag(char))
+            raise _Invalid(f"{key} is not one hashtag: {text!r}",
+                           f"write it as one word of letters, digits and _, without #, like {joined or spec.example}")
+        return tag
     if spec.kind == "choice":
         if text not in spec.choices:
             suggestion = did_you_mean(text, spec.choices)
@@ -241,6 +249,12 @@ def _convert_scalar(node: Scalar, key: str, spec: Field) -> Any:
             raise _Invalid(f"{key} cannot be {text!r}", f"{suggestion + ' ' if suggestion else ''}choose one of: {options}")
         return text
     raise AssertionError(f"unknown field kind {spec.kind}")
+
+
+def _one_hashtag(text: str) -> bool:
+    """Letters and marks of any script, digits, _ and the joiners some scripts spell words with."""
+    return any(char != "_" for char in text) and all(
+        unicodedata.category(char)[0] in "LMN" or char in "_\u200c\u200d" for char in text)
 
 
 def _guess_number(text: str) -> str:

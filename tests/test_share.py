@@ -176,3 +176,26 @@ def test_share_links_are_urlencoded_exactly(text, page_url):
         link = share_link(network, page_url, text, ["Paid Leave", "ä"], "label")
         assert link.href == f"{expected[0]}?{urlencode(expected[1], quote_via=quote)}"
         assert url.endswith(f"source=share-{network}") and " " not in link.href
+
+
+def test_hashtags_are_one_word_each_in_any_script(make_project):
+    """X's hashtags= takes words without # separated by commas: a leading # is dropped, a space or a
+    comma (two tags read as one, or one cut in two) is an error that shows the tag joined up."""
+    from conftest import run_build
+    from hardening_helpers import problems
+    campaign = ("title: Water\nshare:\n  hashtags: ['#CleanWater', العائلة_أولا, स्वास्थ्य, 母亲节, 'paid leave',"
+                " 'a,b']\n")
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml": campaign})
+    code, _, stderr = run_build(project)
+    assert code == 1
+    assert problems(stderr) == [  # columns count characters, not bytes
+        "content/en/c/campaign.yaml:3:59: share.hashtags.4 is not one hashtag: 'paid leave'\n"
+        "  hint: write it as one word of letters, digits and _, without #, like PaidLeave",
+        "content/en/c/campaign.yaml:3:73: share.hashtags.5 is not one hashtag: 'a,b'\n"
+        "  hint: write it as one word of letters, digits and _, without #, like AB",
+    ]
+    (project / "content/en/c/campaign.yaml").write_text(campaign.replace(", 'paid leave', 'a,b'", ""))
+    files = build_files(project)
+    x = next(a.get("href") for a in parse_html(files["c/index.html"]).iter("a")
+             if (a.get("href") or "").startswith("https://x.com/"))
+    assert parse_qs(urlsplit(x).query)["hashtags"] == ["CleanWater,العائلة_أولا,स्वास्थ्य,母亲节"]
