@@ -247,6 +247,7 @@ def _field_langs(entry: Entry) -> dict[str, str]:
     """The text fields a translation inherits from its original, with the original's language."""
     keys = TEXT_FIELDS if entry.kind == "campaign" else [k for k in TEXT_FIELDS if k != "body"]  # a story's body is its own
     langs = {key: entry.text_locale_of(key) for key in keys}
+    langs["date"] = entry.locale  # written out in the page's language, also on a fallback in another's
     return {key: lang for key, lang in langs.items() if lang != entry.text_locale}
 
 

@@ -253,3 +253,30 @@ def test_every_page_of_the_four_languages_is_valid_html5(files, tmp_path):
                           capture_output=True, text=True, timeout=600)
     messages = json.loads(done.stderr or '{"messages": []}')["messages"]
     assert [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m.get('message')}" for m in messages] == []
+
+
+def test_text_in_another_language_than_its_page_says_so(make_project):
+    """A screen reader picks its voice by lang: an inherited photo description, the page's own date inside a
+    fallback's English text, and the campaign's title in the breadcrumb each carry their language."""
+    from conftest import MINIMAL, SITE_YAML, jpeg_bytes, story
+    project = make_project({
+        **MINIMAL, "content/site.yaml": SITE_YAML + "locales: [en, ar]\n",
+        "content/en/c/stories/maria.md": story("Maria's well", extra="image: maria.jpg\nimage_alt: Maria at the well\n"),
+        "content/en/c/stories/maria.jpg": jpeg_bytes(80, 60),
+        "content/en/c/stories/bob.md": story("Bob's pump", date="2026-01-20"),
+        "content/ar/c/stories/maria.md": story("بئر ماريا"),
+    })
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    files = snapshot(project / "site")
+    translated = page(files, "ar/c/stories/maria/index.html")
+    (photo,) = [img for img in translated.iter("img") if img.get("alt") == "Maria at the well"]
+    assert lang_of(translated, photo) == "en"
+    crumb = next(p for p in translated.iter("p") if p.get("class") == "crumb").find(".//bdi")
+    assert (text_of(crumb), crumb.get("lang"), crumb.get("dir")) == ("Clean water", "en", "ltr")
+    fallback = page(files, "ar/c/stories/bob/index.html")
+    when = next(next(fallback.iter("article")).iter("time"))
+    assert lang_of(fallback, when) == "ar" and when.get("dir") == "rtl"
+    assert lang_of(fallback, h1(fallback)) == "en"
+    english = page(files, "c/stories/bob/index.html")
+    assert {t.get("lang") for t in english.iter("time")} == {None}  # the page's own language: nothing to say
