@@ -35,21 +35,35 @@ FONT_FILES: dict[str, tuple[str, str]] = {
     "devanagari": ("NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
     "bengali": ("NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf"),
     "sinhala": ("NotoSansSinhala-Regular.ttf", "NotoSansSinhala-Bold.ttf"),
+    "tamil": ("NotoSansTamil-Regular.ttf", "NotoSansTamil-Bold.ttf"),
+    "thai": ("NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"),
+    "khmer": ("NotoSansKhmer-Regular.ttf", "NotoSansKhmer-Bold.ttf"),
+    "myanmar": ("NotoSansMyanmar-Regular.ttf", "NotoSansMyanmar-Bold.ttf"),
+    "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
+    "georgian": ("NotoSansGeorgian-Regular.ttf", "NotoSansGeorgian-Bold.ttf"),
+    "armenian": ("NotoSansArmenian-Regular.ttf", "NotoSansArmenian-Bold.ttf"),
 }
 
 # Unicode blocks of the scripts that have their own font (start, end, script)
 SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
-    (0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"),
-    (0x0870, 0x08FF, "arabic"), (0x0900, 0x097F, "devanagari"), (0x0980, 0x09FF, "bengali"),
-    (0x0D80, 0x0DFF, "sinhala"), (0x1CD0, 0x1CFF, "devanagari"), (0xA8E0, 0xA8FF, "devanagari"),
+    (0x0530, 0x058F, "armenian"), (0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"),
+    (0x0750, 0x077F, "arabic"), (0x0870, 0x08FF, "arabic"), (0x0900, 0x097F, "devanagari"),
+    (0x0980, 0x09FF, "bengali"), (0x0B80, 0x0BFF, "tamil"), (0x0D80, 0x0DFF, "sinhala"),
+    (0x0E00, 0x0E7F, "thai"), (0x1000, 0x109F, "myanmar"), (0x10A0, 0x10FF, "georgian"),
+    (0x1200, 0x139F, "ethiopic"), (0x1780, 0x17FF, "khmer"), (0x19E0, 0x19FF, "khmer"),
+    (0x1C90, 0x1CBF, "georgian"), (0x1CD0, 0x1CFF, "devanagari"), (0x2D00, 0x2D2F, "georgian"),
+    (0x2D80, 0x2DDF, "ethiopic"), (0xA8E0, 0xA8FF, "devanagari"), (0xA9E0, 0xA9FF, "myanmar"),
+    (0xAA60, 0xAA7F, "myanmar"), (0xAB00, 0xAB2F, "ethiopic"), (0xFB13, 0xFB17, "armenian"),
     (0xFB1D, 0xFB4F, "hebrew"), (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
-    (0x111E0, 0x111FF, "sinhala"),
+    (0x111E0, 0x111FF, "sinhala"), (0x1E7E0, 0x1E7FF, "ethiopic"),
 )
-LINE_HEIGHT = {"arabic": 1.6, "devanagari": 1.5, "bengali": 1.5, "sinhala": 1.45}  # times the size; else 1.22
+# times the size, from the height of each font's ink (Myanmar and Khmer stack marks above and below); else 1.22
+LINE_HEIGHT = {"arabic": 1.6, "devanagari": 1.5, "bengali": 1.5, "sinhala": 1.45, "tamil": 1.5, "thai": 1.5,
+               "khmer": 1.6, "myanmar": 1.7}
 ELLIPSIS = "\u2026"
 SHARED_MARKS = {0x0964, 0x0965}  # danda, double danda: used by several Indic scripts
 RTL_CLASSES = {"R", "AL"}
-COMPLEX_SCRIPTS = {"arabic", "hebrew", "devanagari", "bengali", "sinhala"}
+COMPLEX_SCRIPTS = {"arabic", "hebrew", "devanagari", "bengali", "sinhala", "tamil", "thai", "khmer", "myanmar"}
 
 
 @dataclass(frozen=True)
