@@ -63,6 +63,7 @@ LINE_HEIGHT = {"arabic": 1.6, "devanagari": 1.5, "bengali": 1.5, "sinhala": 1.45
 ELLIPSIS = "\u2026"
 SHARED_MARKS = {0x0964, 0x0965}  # danda, double danda: used by several Indic scripts
 RTL_CLASSES = {"R", "AL"}
+CLOSING_PUNCTUATION = set(",.;:!?\u2026\u060c\u061b\u061f\u0589\u0964\u0965\u1362\u1363\u3001\u3002\uff0c\uff0e\uff1a\uff1b\uff01\uff1f")
 COMPLEX_SCRIPTS = {"arabic", "hebrew", "devanagari", "bengali", "sinhala", "tamil", "thai", "khmer", "myanmar"}
 
 
@@ -248,48 +249,89 @@ class Shaped:
 
 
 def shape(text: str, fonts: FontSet, weight: str, base: str) -> Shaped:
-    """Choose a font and a direction for each character of ``text``."""
-    faces = fonts.for_weight(weight) or fonts.faces
-    preferred = {face.script: face for face in faces}
-    kept: list[str] = []
-    chosen: list[FontFace | None] = []
+    """Choose a font and a direction for each character of ``text``, leaving out what no font has."""
+    faces = _by_weight(fonts, weight)
+    preferred: dict[str, FontFace] = {}
+    for face in faces:
+        preferred.setdefault(face.script, face)
+    chosen: list[FontFace | None] = []  # per character: its face, None until decided, or DROPPED
+    owner: list[int] = []  # per character: the character whose font it takes (itself, or a mark's letter)
     missing: list[str] = []
-    for ch in text:  # pass 1: letters by script; marks stay with their letter
+    for i, ch in enumerate(text):  # pass 1: letters by script; marks and joiners belong to their letter
         script = script_of(ch)
         if script == "inherited":
-            if kept:
-                kept.append(ch)
-                chosen.append(chosen[-1])
+            owner.append(owner[-1] if i else -1)
+            chosen.append(None if i else DROPPED)
             continue
-        if script == "common":
-            kept.append(ch)
-            chosen.append(None)
-            continue
-        face = _covered_by(faces, ord(ch), preferred.get(script))
-        if face is None:
+        owner.append(i)
+        face = None if script == "common" else _covered_by(faces, ord(ch), preferred.get(script))
+        if face is None and script != "common":
             missing.append(ch)
-            continue
-        kept.append(ch)
+            face = DROPPED
         chosen.append(face)
-    for i, ch in enumerate(kept):  # pass 2: punctuation and spaces join the run before or after them
-        if chosen[i] is None:
-            before = next((chosen[j] for j in range(i - 1, -1, -1) if chosen[j] not in (None, DROPPED)), None)
-            after = next((chosen[j] for j in range(i + 1, len(kept)) if chosen[j] not in (None, DROPPED)), None)
-            face = None
-            for candidate in (before, after):
-                if candidate is not None and ord(ch) in coverage(candidate.path):
-                    face = candidate
-                    break
-            face = face or _covered_by(faces, ord(ch))
-            if face is None and ch.isspace():
-                face = before or after or faces[0]  # a space no font has still separates words
-            if face is None:
+    for i, ch in enumerate(text):  # pass 2: punctuation and spaces join the run before or after them
+        if owner[i] == i and chosen[i] is None:
+            chosen[i] = _neighbours_face(ch, i, chosen, faces)
+            if chosen[i] is DROPPED:
                 missing.append(ch)
-                face = DROPPED
-            chosen[i] = face
-    final = [face for face in chosen if face is not DROPPED]
-    text_kept = "".join(ch for ch, face in zip(kept, chosen) if face is not DROPPED)
-    return Shaped(text_kept, tuple(final), _directions(text_kept, base == "rtl"), base == "rtl", "".join(dict.fromkeys(missing)))
+    for i in range(len(text)):  # pass 3: a mark goes where its letter goes, left out with it
+        if owner[i] != i:
+            chosen[i] = chosen[owner[i]] if owner[i] >= 0 else DROPPED
+    dropped = [face is DROPPED for face in chosen]
+    for i in _stranded_spaces(text, dropped):
+        dropped[i] = True
+    kept = [i for i in range(len(text)) if not dropped[i]]
+    text_kept = "".join(text[i] for i in kept)
+    final = tuple(chosen[i] for i in kept)
+    return Shaped(text_kept, final, _directions(text_kept, base == "rtl"), base == "rtl",  # type: ignore[arg-type]
+                  "".join(dict.fromkeys(missing)))
+
+
+def _by_weight(fonts: FontSet, weight: str) -> tuple[FontFace, ...]:
+    """Every face, those of ``weight`` first: a character no font of that weight has is drawn in
+    the other weight (a theme may add a font in one weight only, as most CJK fonts come)."""
+    return fonts.for_weight(weight) + tuple(face for face in fonts.faces if face.weight != weight)
+
+
+def _neighbours_face(ch: str, at: int, chosen: list[FontFace | None], faces: tuple[FontFace, ...]) -> FontFace:
+    """The face of a space or punctuation mark: that of the letters before or after it when
+    it has the character, else any that has it; DROPPED when none has it."""
+    before = next((chosen[j] for j in range(at - 1, -1, -1) if chosen[j] not in (None, DROPPED)), None)
+    after = next((chosen[j] for j in range(at + 1, len(chosen)) if chosen[j] not in (None, DROPPED)), None)
+    for candidate in (before, after):
+        if candidate is not None and ord(ch) in coverage(candidate.path):
+            return candidate
+    face = _covered_by(faces, ord(ch))
+    if face is None and ch.isspace():
+        face = before or after or faces[0]  # a space no font has still separates words
+    return face or DROPPED
+
+
+def _stranded_spaces(text: str, dropped: list[bool]) -> list[int]:
+    """The spaces that characters left out would leave stranded. Where spaces and left-out
+    characters lie between two kept ones, one space stays; none stays at either end of the
+    text, after an opening bracket or before closing punctuation ("Zoë 🇺🇸, Ohio": "Zoë, Ohio")."""
+    stranded: list[int] = []
+    i = 0
+    while i < len(text):
+        if not (dropped[i] or text[i].isspace()):
+            i += 1
+            continue
+        end = i
+        while end < len(text) and (dropped[end] or text[end].isspace()):
+            end += 1
+        spaces = [k for k in range(i, end) if not dropped[k]]
+        if len(spaces) < end - i:  # something was left out here
+            before, after = text[i - 1] if i else "", text[end] if end < len(text) else ""
+            keep = 1 if before and after and unicodedata.category(before) != "Ps" and not _closes(after) else 0
+            stranded.extend(spaces[keep:])
+        i = end
+    return stranded
+
+
+def _closes(ch: str) -> bool:
+    """A closing bracket, or punctuation written right after a word (a comma, a full stop)."""
+    return unicodedata.category(ch) == "Pe" or ch in CLOSING_PUNCTUATION
 
 
 def _directions(text: str, base_rtl: bool) -> tuple[bool, ...]:

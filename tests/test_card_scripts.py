@@ -1,0 +1,85 @@
+"""Share cards in scripts the theme's fonts may not have: fallbacks, left-out characters, bidi brackets."""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from handbill.fonts import BOLD, REGULAR, Typesetter, load_fonts, runs, shape
+from handbill.theme import default_theme_dir
+
+THEME = (default_theme_dir(),)
+FONTS = default_theme_dir() / "fonts"
+THAI = "ฉันต้องเลือกระหว่างลูกของฉันกับงาน"
+
+
+def image_of(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def theme_with_fonts(folder: Path, files: dict[str, str]) -> Path:
+    """A theme whose fonts/ folder holds copies of default-theme fonts ({new name: default font})."""
+    (folder / "fonts").mkdir(parents=True)
+    for name, original in files.items():
+        shutil.copyfile(FONTS / original, folder / "fonts" / name)
+    return folder
+
+
+def drawn_line(setter: Typesetter, shaped, size: int = 40, rtl: bool = False) -> Image.Image:
+    """One line drawn white on black, 1200x100, from x=10 (or to x=1190 when ``rtl``), baseline 60."""
+    image = Image.new("L", (1200, 100), 0)
+    setter.draw_line(ImageDraw.Draw(image), shaped, (0, len(shaped.text)), size, "", 10, 1190, 60, 255, rtl)
+    return image
+
+
+# --- which font draws a character ---------------------------------------------------------------------
+
+def test_a_font_in_one_weight_draws_the_other_weight_too(tmp_path):
+    """Many CJK and Thai fonts come in one weight: bold headlines still use it."""
+    theme = theme_with_fonts(tmp_path / "mine", {"NotoSans-Regular.ttf": "NotoSans-Regular.ttf",
+                                                 "NotoSans-Bold.ttf": "NotoSans-Bold.ttf",
+                                                 "OurThai.ttf": "NotoSansThai-Regular.ttf"})
+    fonts = load_fonts((theme,))
+    bold = shape(f"{THAI} Maria", fonts, BOLD, "ltr")
+    assert bold.missing == "" and bold.text == f"{THAI} Maria"
+    by_font = {Path(face.path).name for ch, face in zip(bold.text, bold.faces) if ch in THAI}
+    assert by_font == {"OurThai.ttf"}
+    assert {Path(face.path).name for ch, face in zip(bold.text, bold.faces) if ch in "Maria"} == {"NotoSans-Bold.ttf"}
+    thai_only = shape(THAI, fonts, BOLD, "ltr")
+    drawn = drawn_line(Typesetter(fonts, True), thai_only)
+    assert drawn.getbbox() is not None  # something was drawn, and it is the Thai font's glyphs
+    expected = Image.new("L", drawn.size, 0)
+    font = ImageFont.truetype(str(theme / "fonts" / "OurThai.ttf"), 40, layout_engine=ImageFont.Layout.RAQM)
+    ImageDraw.Draw(expected).text((10, 60), THAI, font=font, fill=255, anchor="ls", direction="ltr")
+    assert drawn.tobytes() == expected.tobytes()
+
+
+def test_a_font_of_the_wanted_weight_is_still_chosen_first():
+    shaped = shape(THAI, load_fonts(THEME), REGULAR, "ltr")
+    assert {Path(face.path).name for face in shaped.faces} == {"NotoSansThai-Regular.ttf"}
+
+
+# --- characters no font has ---------------------------------------------------------------------------
+
+def test_left_out_emoji_leave_no_double_space_nor_a_space_before_a_comma():
+    fonts = load_fonts(THEME)
+    assert shape("We marched ✊🏿 together 👨‍👩‍👧‍👦 — 🇺🇦🇵🇸🏳️‍🌈", fonts, BOLD, "ltr").text == "We marched together —"
+    assert shape("— Zoë 👩🏾‍⚕️, Ohio", fonts, REGULAR, "ltr").text == "— Zoë, Ohio"
+    assert shape("We won 🎉! (🎉 at last)", fonts, BOLD, "ltr").text == "We won! (at last)"
+    assert shape("مرحبا 🎉، صديقي", fonts, BOLD, "rtl").text == "مرحبا، صديقي"
+
+
+def test_spaces_the_writer_typed_are_kept():
+    fonts = load_fonts(THEME)
+    assert shape("Wait , what ( really )", fonts, BOLD, "ltr").text == "Wait , what ( really )"
+
+
+def test_the_joiners_and_variation_selectors_of_a_left_out_emoji_go_with_it():
+    shaped = shape("Love ❤️ and 👩‍👧 family", load_fonts(THEME), BOLD, "ltr")
+    assert shaped.text == "Love and family"
+    assert "\ufe0f" not in shaped.missing and "\u200d" not in shaped.missing  # only what a reader would see
+    assert {"\u2764", "\U0001F469", "\U0001F467"} <= set(shaped.missing)
