@@ -63,6 +63,11 @@ LINE_HEIGHT = {"arabic": 1.6, "devanagari": 1.5, "bengali": 1.5, "sinhala": 1.45
 ELLIPSIS = "\u2026"
 SHARED_MARKS = {0x0964, 0x0965}  # danda, double danda: used by several Indic scripts
 RTL_CLASSES = {"R", "AL"}
+# the paired brackets of Unicode's BidiBrackets.txt that text is likely to hold: opening -> closing
+BRACKETS = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u27e8": "\u27e9", "\u3008": "\u3009",
+            "\u300a": "\u300b", "\u300c": "\u300d", "\u300e": "\u300f", "\u3010": "\u3011", "\u3014": "\u3015",
+            "\uff08": "\uff09", "\uff3b": "\uff3d", "\uff5b": "\uff5d", "\uff62": "\uff63"}
+CLOSING_BRACKETS = set(BRACKETS.values())
 CLOSING_PUNCTUATION = set(",.;:!?\u2026\u060c\u061b\u061f\u0589\u0964\u0965\u1362\u1363\u3001\u3002\uff0c\uff0e\uff1a\uff1b\uff01\uff1f")
 COMPLEX_SCRIPTS = {"arabic", "hebrew", "devanagari", "bengali", "sinhala", "tamil", "thai", "khmer", "myanmar"}
 
@@ -335,18 +340,11 @@ def _closes(ch: str) -> bool:
 
 
 def _directions(text: str, base_rtl: bool) -> tuple[bool, ...]:
-    """Right-to-left or not, per character: strong letters keep theirs; anything else takes
-    the direction of the strong letters around it when they agree, else the paragraph's."""
-    strong: list[bool | None] = []
-    last: bool | None = None
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind == "EN":  # European digits follow the letters before them (rules W2, W7)
-            value: bool | None = base_rtl if last is None else last
-        else:
-            value = True if kind in RTL_CLASSES or kind == "AN" else False if kind == "L" else None
-            last = value if value is not None else last
-        strong.append(value)
+    """Right-to-left or not, per character: strong letters keep theirs; a pair of brackets
+    takes the direction of what it encloses (rule N0); anything else takes the direction of
+    the strong letters around it when they agree, else the paragraph's (rules N1, N2)."""
+    strong = _strong_directions(text, base_rtl)
+    _resolve_brackets(text, strong, base_rtl)
     result: list[bool] = []
     previous: bool | None = None
     following: list[bool | None] = [None] * len(text)
@@ -364,6 +362,54 @@ def _directions(text: str, base_rtl: bool) -> tuple[bool, ...]:
             after = base_rtl if following[i] is None else following[i]
             result.append(before if before == after else base_rtl)
     return tuple(result)
+
+
+def _strong_directions(text: str, base_rtl: bool) -> list[bool | None]:
+    """True (right-to-left) or False per letter and digit; None for neutral characters."""
+    strong: list[bool | None] = []
+    last: bool | None = None
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "EN":  # European digits follow the letters before them (rules W2, W7)
+            value: bool | None = base_rtl if last is None else last
+        else:
+            value = True if kind in RTL_CLASSES or kind == "AN" else False if kind == "L" else None
+            last = value if value is not None else last
+        strong.append(value)
+    return strong
+
+
+def _resolve_brackets(text: str, strong: list[bool | None], base_rtl: bool) -> None:
+    """Rule N0: both brackets of a pair get the paragraph's direction when they enclose a letter
+    of it; when they enclose only letters of the other direction, that direction if the text
+    before them has it too. So "(MD)" after a Latin name stays with it on a right-to-left card."""
+    for opening, closing in _bracket_pairs(text):
+        inside = {value for value in strong[opening + 1:closing] if value is not None}
+        if base_rtl in inside:
+            direction = base_rtl
+        elif inside:
+            direction = next((strong[j] for j in range(opening - 1, -1, -1) if strong[j] is not None), base_rtl)
+        else:
+            continue  # nothing strong inside: the brackets are neutrals like any other
+        strong[opening] = strong[closing] = direction
+
+
+def _bracket_pairs(text: str) -> list[tuple[int, int]]:
+    """Where the paired brackets of ``text`` are (rule BD16), in the order of the opening ones."""
+    pairs: list[tuple[int, int]] = []
+    openers: list[tuple[str, int]] = []  # the closing bracket awaited, and where its opening one is
+    for i, ch in enumerate(text):
+        if ch in BRACKETS:
+            if len(openers) == 63:  # BD16's limit: stop looking
+                break
+            openers.append((BRACKETS[ch], i))
+        elif ch in CLOSING_BRACKETS:
+            for depth in range(len(openers) - 1, -1, -1):
+                if openers[depth][0] == ch:
+                    pairs.append((openers[depth][1], i))
+                    del openers[depth:]
+                    break
+    return sorted(pairs)
 
 
 def runs(shaped: Shaped, start: int, end: int) -> list[Run]:

@@ -83,3 +83,45 @@ def test_the_joiners_and_variation_selectors_of_a_left_out_emoji_go_with_it():
     assert shaped.text == "Love and family"
     assert "\ufe0f" not in shaped.missing and "\u200d" not in shaped.missing  # only what a reader would see
     assert {"\u2764", "\U0001F469", "\U0001F467"} <= set(shaped.missing)
+
+
+# --- brackets in right-to-left text ---------------------------------------------------------------------
+
+def test_brackets_in_a_latin_name_on_a_right_to_left_card_stay_with_the_name():
+    fonts = load_fonts(THEME)
+    setter = Typesetter(fonts, True)
+    shaped = shape("— Dr. Ahmed Al-Masri (MD)، القاهرة", fonts, REGULAR, "rtl")
+    drawn = drawn_line(setter, shaped, rtl=True)
+    # what a browser shows: from the left, the Arabic city, the whole Latin name, the dash at the right edge
+    pieces = [("، القاهرة", "NotoSansArabic-Regular.ttf", "rtl"), ("Dr. Ahmed Al-Masri (MD)", "NotoSans-Regular.ttf", "ltr"),
+              ("— ", "NotoSans-Regular.ttf", "rtl")]
+    expected = Image.new("L", drawn.size, 0)
+    fonts_of = [ImageFont.truetype(str(FONTS / name), 40, layout_engine=ImageFont.Layout.RAQM) for _, name, _ in pieces]
+    widths = [font.getlength(text, direction=direction) for (text, _, direction), font in zip(pieces, fonts_of)]
+    x = 1190 - sum(widths)
+    for (text, _, direction), font, width in zip(pieces, fonts_of, widths):
+        ImageDraw.Draw(expected).text((x, 60), text, font=font, fill=255, anchor="ls", direction=direction)
+        x += width
+    assert drawn.tobytes() == expected.tobytes()
+
+
+def test_brackets_take_the_direction_of_what_they_enclose():
+    fonts = load_fonts(THEME)
+
+    def visual(text: str, base: str) -> list[tuple[str, bool]]:
+        """The line's pieces of one direction, from left to right."""
+        shaped = shape(text, fonts, BOLD, base)
+        pieces: list[tuple[str, bool]] = []
+        for run in runs(shaped, 0, len(shaped.text)):
+            if pieces and pieces[-1][1] == run.rtl:
+                pieces[-1] = (pieces[-1][0] + run.text if not run.rtl else run.text + pieces[-1][0], run.rtl)
+            else:
+                pieces.append((run.text, run.rtl))
+        return pieces
+
+    assert visual("اتصلت بـ IBM (International Business Machines) أمس.", "rtl") == [
+        (" أمس.", True), ("IBM (International Business Machines)", False), ("اتصلت بـ ", True)]
+    # an Arabic word in brackets in an English sentence: the brackets belong to the sentence, not mirrored
+    assert visual("Maria (ماريا) said", "ltr") == [("Maria (", False), ("ماريا", True), (") said", False)]
+    # brackets around right-to-left text in a right-to-left paragraph go with it, whatever comes before
+    assert visual("Google (جوجل) كان", "rtl") == [(" (جوجل) كان", True), ("Google", False)]
