@@ -15,6 +15,7 @@ any other ``.ttf``/``.otf`` file (tried after the ones below). Nothing is fetche
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import struct
@@ -44,7 +45,7 @@ FONT_FILES: dict[str, tuple[str, str]] = {
     "armenian": ("NotoSansArmenian-Regular.ttf", "NotoSansArmenian-Bold.ttf"),
 }
 
-# Unicode blocks of the scripts that have their own font (start, end, script)
+# Unicode blocks of the scripts that have their own font (start, end, script), in order
 SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
     (0x0530, 0x058F, "armenian"), (0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"),
     (0x0750, 0x077F, "arabic"), (0x0870, 0x08FF, "arabic"), (0x0900, 0x097F, "devanagari"),
@@ -57,6 +58,7 @@ SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
     (0xFB1D, 0xFB4F, "hebrew"), (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
     (0x111E0, 0x111FF, "sinhala"), (0x1E7E0, 0x1E7FF, "ethiopic"),
 )
+RANGE_STARTS = [start for start, _, _ in SCRIPT_RANGES]  # sorted, for bisect
 # times the size, from the height of each font's ink (Myanmar and Khmer stack marks above and below); else 1.22
 LINE_HEIGHT = {"arabic": 1.6, "devanagari": 1.5, "bengali": 1.5, "sinhala": 1.45, "tamil": 1.5, "thai": 1.5,
                "khmer": 1.6, "myanmar": 1.7}
@@ -209,9 +211,9 @@ def script_of(ch: str) -> str:
     they stay in the run of the character before them)."""
     code = ord(ch)
     if code not in SHARED_MARKS:
-        for start, end, script in SCRIPT_RANGES:
-            if start <= code <= end:
-                return script
+        at = bisect.bisect_right(RANGE_STARTS, code) - 1
+        if at >= 0 and code <= SCRIPT_RANGES[at][1]:
+            return SCRIPT_RANGES[at][2]
     category = unicodedata.category(ch)
     if category[0] == "M" or category == "Cf" or 0xFE00 <= code <= 0xFE0F:
         return "inherited"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from handbill.fonts import BOLD, REGULAR, Typesetter, load_fonts, runs, shape
+from handbill.fonts import BOLD, REGULAR, SCRIPT_RANGES, Typesetter, load_fonts, runs, script_of, shape
 from handbill.theme import default_theme_dir
 
 THEME = (default_theme_dir(),)
@@ -125,3 +125,9 @@ def test_brackets_take_the_direction_of_what_they_enclose():
     assert visual("Maria (ماريا) said", "ltr") == [("Maria (", False), ("ماريا", True), (") said", False)]
     # brackets around right-to-left text in a right-to-left paragraph go with it, whatever comes before
     assert visual("Google (جوجل) كان", "rtl") == [(" (جوجل) كان", True), ("Google", False)]
+
+
+def test_the_script_blocks_are_in_order_without_overlaps():
+    """script_of() finds a character's block by bisection: the table must stay sorted."""
+    assert all(earlier[1] < later[0] for earlier, later in zip(SCRIPT_RANGES, SCRIPT_RANGES[1:]))
+    assert [script_of(ch) for ch in "aกა\u0589ሰ\U0001E7E0"] == ["default", "thai", "georgian", "armenian", "ethiopic", "ethiopic"]
