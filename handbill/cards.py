@@ -28,7 +28,8 @@ from PIL import Image, ImageDraw, ImageOps, features
 
 from .cache import FileCache, cache_root
 from .diagnostics import Diagnostics
-from .fonts import BOLD, REGULAR, FontSet, Phrase, Typesetter, base_direction, load_fonts, needs_shaping, shape
+from .fonts import (BOLD, REGULAR, FontSet, Phrase, Shaped, Typesetter, base_direction, load_fonts, needs_shaping,
+                    shape)
 from .localecodes import text_direction
 from .schema import Field, convert
 from .yamlfile import parse_yaml, read_text
@@ -108,6 +109,17 @@ class CardSpec:
 
 
 @dataclass(frozen=True)
+class CardText:
+    """A text a card may show, and where it was written (for messages)."""
+
+    text: str
+    lang: str
+    dir: str  # ltr | rtl
+    where: tuple[Path, int, int]  # file, line, column
+    what: str  # how messages name it: "quote", "title"
+
+
+@dataclass(frozen=True)
 class CardJob:
     """One card file to publish."""
 
@@ -154,6 +166,38 @@ def clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def _listed(missing: str, most: int = 6) -> str:
+    """The characters left out, as a reader can find them: "🎉 (U+1F389)", the first few of many."""
+    shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:most])
+    return shown + (f" and {len(missing) - most} more" if len(missing) > most else "")
+
+
+def _font_hint(missing: str) -> str:
+    """How to get the characters drawn: which font to add, and where."""
+    where = ("the fonts/ folder of your theme (with the default theme: put it in themes/NAME/fonts/ beside "
+             "the content folder and write theme: NAME in site.yaml)")
+    if any(_is_cjk(ord(ch)) for ch in missing):
+        return ("handbill ships no Chinese, Japanese or Korean font (each is 15 MB or more): add a .ttf or .otf "
+                f"font for the language, such as Noto Sans SC, TC, JP or KR (one weight is enough), to {where}")
+    if all(_is_emoji(ord(ch)) for ch in missing):
+        return ("remove the emoji from the text, or add a black-and-white emoji font such as Noto Emoji (cards are "
+                f"drawn in one colour) to {where}")
+    return f"remove them from the text, or add a .ttf or .otf font that has them (a Noto Sans font for the script) to {where}"
+
+
+def _is_cjk(code: int) -> bool:
+    """Han, kana, Hangul, bopomofo and their punctuation and full-width forms."""
+    return (0x1100 <= code <= 0x11FF or 0x2E80 <= code <= 0x9FFF or 0xA960 <= code <= 0xA97F
+            or 0xAC00 <= code <= 0xD7FF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+            or 0x20000 <= code <= 0x3FFFF)
+
+
+def _is_emoji(code: int) -> bool:
+    """Emoji and the pieces of emoji sequences (skin tones, flags' letters, joiners, the emoji selector)."""
+    return (0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x2B00 <= code <= 0x2BFF
+            or 0xE0020 <= code <= 0xE007F or code in (0x200D, 0x20E3, 0xFE0F))
+
+
 def best_ink(color: str) -> str:
     """White or near-black, whichever reads better on ``color`` (always at least 4.58:1)."""
     return "#ffffff" if contrast(_rgb(color), (255, 255, 255)) >= contrast(_rgb(color), (20, 20, 20)) else "#141414"
@@ -170,23 +214,57 @@ class CardPlanner:
         self._raqm_reported = False
 
     def text(self, text: str, lang: str, direction: str, where: tuple[Path, int, int], what: str,
-             weight: str = BOLD) -> Phrase | None:
+             weight: str = BOLD, instead: str = "the card leaves it out") -> Phrase | None:
+        """The text as a card shows it; None when it is empty, or when the theme's fonts cannot draw
+        a word of it (warned about, saying what the card does ``instead``)."""
         text = clean(text)
         if not text:
             return None
-        shaped = shape(text, self.fonts, weight, direction)
+        return self._checked(Phrase(text, lang, direction), shape(text, self.fonts, weight, direction), where, what,
+                             instead)
+
+    def headline(self, choices: list[CardText]) -> tuple[str, Phrase] | None:
+        """The first of ``choices`` the card can show, and what it is: a quote that the fonts cannot
+        draw gives way to the title. When none can be shown, one warning says so and there is no card."""
+        passed: list[tuple[CardText, Shaped]] = []
+        for choice in (choice for choice in choices if clean(choice.text)):
+            shaped = shape(clean(choice.text), self.fonts, BOLD, choice.dir)
+            if shaped.readable:
+                for skipped, unreadable in passed:
+                    self._cannot_show(skipped.where, skipped.what, unreadable.missing,
+                                      f"the card shows the {choice.what} instead")
+                phrase = self._checked(Phrase(clean(choice.text), choice.lang, choice.dir), shaped, choice.where,
+                                       choice.what)
+                return (choice.what, phrase) if phrase is not None else None
+            passed.append((choice, shaped))
+        if passed:
+            missing = "".join(dict.fromkeys("".join(shaped.missing for _, shaped in passed)))
+            self._cannot_show(passed[0][0].where, " or the ".join(choice.what for choice, _ in passed), missing,
+                              "the page has no share card")
+        return None
+
+    def _checked(self, phrase: Phrase, shaped: Shaped, where: tuple[Path, int, int], what: str,
+                 instead: str = "the card leaves it out") -> Phrase | None:
+        """``phrase`` if the card can show it, with a warning for each character it leaves out; else None."""
+        if not shaped.readable:
+            self._cannot_show(where, what, shaped.missing, instead)
+            return None
         path, line, col = where
         if shaped.missing:
-            shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in shaped.missing)
-            self.diags.warning(path, line, col, f"the share card leaves out {shown} from the {what}: no font of the theme has it",
-                               "remove it from the text, or add a font that has it to the theme's fonts/ folder")
-        if not self.raqm and needs_shaping(text) and not self._raqm_reported:
+            self.diags.warning(path, line, col, f"the share card leaves out {_listed(shaped.missing)} from the {what}: "
+                                                "no font of the theme has it", _font_hint(shaped.missing))
+        if not self.raqm and needs_shaping(phrase.text) and not self._raqm_reported:
             self._raqm_reported = True
             self.diags.error(path, line, col, f"the {what} needs Pillow's raqm text layout to draw its share card, "
                                               "and raqm is not available because the FriBiDi library is missing",
                              "install FriBiDi (Debian/Ubuntu: sudo apt-get install libfribidi0; macOS: brew install "
                              "fribidi; Windows: put fribidi-0.dll beside python.exe), or build with --no-cards")
-        return Phrase(text, lang, direction)
+        return phrase
+
+    def _cannot_show(self, where: tuple[Path, int, int], what: str, missing: str, instead: str) -> None:
+        reason = f"no font of the theme has {_listed(missing)}" if missing else "it has no letter to show"
+        self.diags.warning(*where, f"the share card cannot show the {what}: {reason}; {instead}",
+                           _font_hint(missing) if missing else f"write the {what} in words")
 
     def spec(self, *, headline: Phrase, quote: bool, byline: Phrase | None, label: Phrase | None,
              cta: Phrase | None, colors: dict[str, str], photo: bytes | None, site_path: Path) -> CardSpec:
@@ -213,8 +291,12 @@ def plan_cards(pages: list[PlannedPage], project: Project, theme_dirs: tuple[Pat
             return project.content / view.key, 0, 0
         return (source.file.path, *source.data.where(key))
 
-    def text(view: EntryView, key: str, value: str, what: str, weight: str = BOLD) -> Phrase | None:
-        return planner.text(value, view.lang_of(key), view.dir_of(key), where(view, key), what, weight)
+    def text(view: EntryView, key: str, value: str, what: str, weight: str = BOLD,
+             instead: str = "the card leaves it out") -> Phrase | None:
+        return planner.text(value, view.lang_of(key), view.dir_of(key), where(view, key), what, weight, instead)
+
+    def offer(view: EntryView, key: str) -> CardText:
+        return CardText(getattr(view, key), view.lang_of(key), view.dir_of(key), where(view, key), key)
 
     def photo(view: EntryView) -> bytes | None:
         published = assets.images.get(view.photo.source) if view.photo is not None else None
@@ -226,11 +308,11 @@ def plan_cards(pages: list[PlannedPage], project: Project, theme_dirs: tuple[Pat
             continue
         colors = campaign.meta.get("colors", {})
         if story is not None:
-            key = "quote" if clean(story.quote) else "title"
-            headline = text(story, key, story.quote or story.title, key)
-            byline = text(story, "author", f"\u2014 {story.author}", "author", REGULAR) if clean(story.author) else None
-            if headline is None:
+            chosen = planner.headline([offer(story, "quote"), offer(story, "title")])
+            if chosen is None:
                 continue
+            key, headline = chosen
+            byline = text(story, "author", f"\u2014 {story.author}", "author", REGULAR) if clean(story.author) else None
             spec = planner.spec(headline=headline, quote=key == "quote", byline=byline,
                                 label=text(campaign, "title", campaign.title, "campaign title"), cta=None,
                                 colors=colors, photo=photo(story), site_path=site_path)
@@ -238,7 +320,7 @@ def plan_cards(pages: list[PlannedPage], project: Project, theme_dirs: tuple[Pat
             jobs[page.path] = CardJob(routes.story_card(page.locale, story.campaign, story.slug), spec, alt,
                                       where(story, key)[0])
         else:
-            headline = text(campaign, "title", campaign.title, "title")
+            headline = text(campaign, "title", campaign.title, "title", instead="the page has no share card")
             if headline is None:
                 continue
             cta = planner.text(translators(page.locale)("sign_cta"), page.locale, text_direction(page.locale), (site_path, 0, 0),
@@ -363,7 +445,7 @@ def draw_card(spec: CardSpec) -> bytes:
     for index, line in enumerate(block.lines):
         setter.draw_line(draw, block.shaped, line, block.size, spec.headline.lang, text_left, text_right,
                          top + block.baseline(index), ink, rtl)
-    if spec.quote:
+    if spec.quote and block.lines:
         bar = (right - 8, top + 4, right, top + block.height - 4) if rtl else (left, top + 4, left + 8, top + block.height - 4)
         draw.rectangle(bar, fill=accent)
     y = top + block.height

@@ -254,6 +254,13 @@ class Shaped:
     base_rtl: bool
     missing: str  # characters no font has, in order of appearance
 
+    @property
+    def readable(self) -> bool:
+        """Something is left to read: a letter, or digits when no letter was left out.
+        Not a Korean quote reduced to ", ." or a title reduced to its "2"."""
+        kinds = {unicodedata.category(ch)[0] for ch in self.text}
+        return "L" in kinds or ("N" in kinds and not any(unicodedata.category(ch)[0] == "L" for ch in self.missing))
+
 
 def shape(text: str, fonts: FontSet, weight: str, base: str) -> Shaped:
     """Choose a font and a direction for each character of ``text``, leaving out what no font has."""

@@ -7,7 +7,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from handbill.fonts import BOLD, REGULAR, SCRIPT_RANGES, Typesetter, load_fonts, runs, script_of, shape
+from conftest import MINIMAL, snapshot, story, write_project
+from handbill import BuildOptions, Diagnostics, build
+from handbill.cards import CARD_SIZE, CardSpec, draw_card
+from handbill.fonts import BOLD, REGULAR, SCRIPT_RANGES, Phrase, Typesetter, load_fonts, runs, script_of, shape
 from handbill.theme import default_theme_dir
 
 THEME = (default_theme_dir(),)
@@ -131,3 +134,73 @@ def test_the_script_blocks_are_in_order_without_overlaps():
     """script_of() finds a character's block by bisection: the table must stay sorted."""
     assert all(earlier[1] < later[0] for earlier, later in zip(SCRIPT_RANGES, SCRIPT_RANGES[1:]))
     assert [script_of(ch) for ch in "aกა\u0589ሰ\U0001E7E0"] == ["default", "thai", "georgian", "armenian", "ethiopic", "ethiopic"]
+
+
+# --- a text the fonts cannot draw ---------------------------------------------------------------------
+
+WORLD: dict[str, str | bytes] = {
+    **MINIMAL,
+    "content/en/c/stories/maria.md": story("Maria's well", extra="quote: The well is a day away.\nauthor: Maria\n"),
+}
+
+
+def build_with(tmp_path: Path, name: str, files: dict[str, str | bytes]) -> tuple[Diagnostics, dict[str, bytes]]:
+    project = write_project(tmp_path / name, {**WORLD, **files})
+    diags = Diagnostics(root=project)
+    build(BuildOptions(project / "content", project / "site", card_workers=1), diags)
+    return diags, snapshot(project / "site")
+
+
+def card_warnings(diags: Diagnostics) -> list:
+    return [warning for warning in diags.warnings if "share card" in warning.message]
+
+
+def test_an_emoji_only_quote_gives_way_to_the_title(tmp_path):
+    diags, files = build_with(tmp_path, "emoji", {"content/en/c/stories/maria.md": story(
+        "Maria's well", extra='quote: "❤️🙏🏽"\nauthor: Maria\n')})
+    _, title_only = build_with(tmp_path, "title", {"content/en/c/stories/maria.md": story(
+        "Maria's well", extra="author: Maria\n")})
+    assert files["c/stories/maria/card.jpg"] == title_only["c/stories/maria/card.jpg"]
+    (warning,) = card_warnings(diags)
+    assert (warning.path, warning.line) == ("content/en/c/stories/maria.md", 4)
+    assert "quote" in warning.message and "shows the title instead" in warning.message
+    assert "U+1F64F" in warning.message and "U+FE0F" not in warning.message and "emoji" in warning.hint
+
+
+def test_a_story_no_font_can_draw_builds_without_a_card_and_says_how_to_add_a_font(tmp_path):
+    diags, files = build_with(tmp_path, "cjk", {"content/en/c/stories/maria.md": story(
+        "玛丽亚产后两周就回去上班了", extra="quote: 我不得不在孩子和工作之间做出选择。\nauthor: 玛丽亚，俄亥俄州\n")})
+    assert "c/stories/maria/card.jpg" not in files and "c/card.jpg" in files  # the other cards are drawn
+    assert "og:image" not in files["c/stories/maria/index.html"].decode()
+    (warning,) = card_warnings(diags)  # one for the story, not one per text
+    assert (warning.path, warning.line) == ("content/en/c/stories/maria.md", 4)
+    assert "quote or the title" in warning.message and "no share card" in warning.message
+    assert "Noto Sans SC" in warning.hint and "fonts/" in warning.hint and "site.yaml" in warning.hint
+
+
+def test_a_byline_no_font_can_draw_is_left_out_not_drawn_as_a_lone_dash(tmp_path):
+    diags, files = build_with(tmp_path, "korean", {"content/en/c/stories/maria.md": story(
+        "Maria's well", extra="quote: The well is a day away.\nauthor: 마리아, 오하이오\n")})
+    _, no_author = build_with(tmp_path, "none", {"content/en/c/stories/maria.md": story(
+        "Maria's well", extra="quote: The well is a day away.\n")})
+    assert files["c/stories/maria/card.jpg"] == no_author["c/stories/maria/card.jpg"]
+    (warning,) = card_warnings(diags)
+    assert warning.line == 5 and "author" in warning.message and "leaves it out" in warning.message
+
+
+def test_a_card_whose_headline_has_nothing_to_draw_is_still_drawn():
+    """draw_card is given only texts the planner checked; should one slip through, no exception."""
+    fonts = load_fonts(THEME)
+    spec = CardSpec(CARD_SIZE, Phrase("🎉", "en", "ltr"), True, None, None, None, None, "#1d3557", "#ffd166", 35, None,
+                    fonts, True)
+    image = image_of(draw_card(spec)).convert("RGB")
+    assert image.size == CARD_SIZE
+    colours = [colour for _, colour in image.getcolors(1 << 20)]
+    assert all(sum(abs(a - b) for a, b in zip(colour, (0xff, 0xd1, 0x66))) > 90 for colour in colours)  # no quote bar
+
+
+def test_readable_means_a_letter_is_left_not_only_punctuation_or_a_stray_digit():
+    fonts = load_fonts(THEME)
+    assert not shape("아기와 일 중 하나를, 선택해야 했어요.", fonts, BOLD, "ltr").readable  # ", ." is left
+    assert not shape("마리아는 출산 2주 만에", fonts, BOLD, "ltr").readable  # "2" is left
+    assert shape("100% 🎉", fonts, BOLD, "ltr").readable and shape("Maria 마리아", fonts, BOLD, "ltr").readable
