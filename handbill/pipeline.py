@@ -88,7 +88,7 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     project = load_project(options.content, diags, base_url=options.base_url, cache=cache,
                            scanned=_pages_ahead(output) if output is not None else None)
     console.phase(f"Read {plural(sum(map(len, project.sources.values())), 'content file')}")
-    theme = load_theme(project.site.theme, options.content, diags, project.site.path)
+    theme = load_theme(project.site.theme, options.content, diags, project.site.path, project.site.data.where("theme"))
     catalog = load_catalog(list(theme.dirs), options.content, list(project.site.locales),
                            project.site.default_locale, diags)
     sites = localize(project, diags, drafts=options.drafts)

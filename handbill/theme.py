@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, did_you_mean
 from .sources import is_junk
 from .theme_code import ShippedCode
 
@@ -149,8 +149,10 @@ def compile_templates(env: jinja2.Environment) -> None:
             continue
 
 
-def load_theme(name: str, content: Path, diags: Diagnostics, site_yaml: Path | None) -> Theme:
-    """``default``, a folder in ``themes/`` beside the content folder, or a path."""
+def load_theme(name: str, content: Path, diags: Diagnostics, site_yaml: Path | None,
+               where: tuple[int, int] = (0, 0)) -> Theme:
+    """``default``, a folder in ``themes/`` beside the content folder, or a path (``where``: its line
+    and column in site.yaml)."""
     default = default_theme_dir()
     if name == "default":
         return Theme((default,))
@@ -159,6 +161,10 @@ def load_theme(name: str, content: Path, diags: Diagnostics, site_yaml: Path | N
             if candidate.resolve() == default.resolve():
                 return Theme((default,))
             return Theme((candidate.resolve(), default))
-    diags.error(site_yaml or content / "site.yaml", 0, 0, f"the theme `{name}` was not found",
-                f"create themes/{name}/ beside the content folder, or write theme: default")
+    themes = content.parent / "themes"
+    known = ["default"] + sorted(p.name for p in themes.iterdir() if p.is_dir()) if themes.is_dir() else ["default"]
+    suggestion = did_you_mean(name, known)
+    diags.error(site_yaml or content / "site.yaml", *where, f"the theme `{name}` was not found",
+                f"{suggestion + ' ' if suggestion else ''}create themes/{name}/ beside the content folder, "
+                "or write theme: default")
     return Theme((default,))

@@ -206,7 +206,7 @@ def project_status(content: Path, *, drafts: bool = False) -> tuple[Project, Cat
     """Read the content folder again, quietly (``check`` reports its problems already)."""
     quiet = Diagnostics()
     project = load_project(content, quiet)
-    theme = load_theme(project.site.theme, content, quiet, project.site.path)
+    theme = load_theme(project.site.theme, content, quiet, project.site.path, project.site.data.where("theme"))
     catalog = load_catalog(list(theme.dirs), content, list(project.site.locales), project.site.default_locale, quiet)
     return project, catalog, locale_reports(project, catalog, drafts=drafts)
 
@@ -363,7 +363,7 @@ def new_locale(content: Path, code: str) -> Outcome:
         return out
     folder = content / fixed
     target = folder / "strings.yaml"
-    theme = load_theme(project.site.theme, content, diags, project.site.path)
+    theme = load_theme(project.site.theme, content, diags, project.site.path, project.site.data.where("theme"))
     catalog = load_catalog(list(theme.dirs), content, [*project.site.locales, fixed], default, Diagnostics())
     if target.exists():
         out.messages.append(f"{target} already exists; it was left as it is.")

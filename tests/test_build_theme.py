@@ -229,3 +229,13 @@ def test_the_page_context_calls_functions_exactly_as_jinja_does():
     written = ours.from_string(CALLS).render(values)
     assert written == jinjas.from_string(CALLS).render(values)
     assert "&lt;a&gt; &lt;b&gt;&lt;b&gt; CC d:here" in written and "in a block" in written
+
+
+def test_a_misspelt_theme_is_reported_at_its_line_with_the_nearest_name(make_project):
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML + "theme: defualt\n",
+                            "themes/campaign-2026/templates/story.html": '{% extends "default:story.html" %}\n'})
+    code, _, stderr = run_build(project)
+    assert code == 1
+    assert errors_of(stderr)[0] == (
+        "content/site.yaml:6:8: the theme `defualt` was not found\n"
+        "  hint: did you mean `default`? create themes/defualt/ beside the content folder, or write theme: default")
