@@ -185,6 +185,8 @@ def _warn_changed_settings(original: Source, translation: Source, diags: Diagnos
         for part in key.split("."):
             before = before.get(part) if isinstance(before, dict) else (
                 before[int(part)] if isinstance(before, list) and part.isdigit() and int(part) < len(before) else None)
+        if before is None and key in original.data.positions:
+            continue  # the original wrote it, and wrongly: reported there, and this copy is no change
         was = f" (the original has {_shown(before)})" if before is not None and not isinstance(before, (list, dict)) else ""
         diags.warning(translation.file.path, line, col,
                       f"this translation changes `{key}`{was}, which is a setting, not text",

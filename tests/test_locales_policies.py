@@ -155,6 +155,16 @@ def test_merge_is_field_by_field_and_lists_of_maps_item_by_item():
                       "events": [{"title": "Möte", "date": 1}, {"title": "Vigil", "date": 2}], "tags": ["c"]}
 
 
+def test_a_copied_setting_is_no_warning_when_the_originals_value_is_broken(make_project):
+    """The original's bad date is the error to fix; the translation that copied the right one changes nothing."""
+    files = {**WORLD, "content/en/c/stories/maria.md": story("Maria's well", date="2026-13-45"),
+             "content/sv/c/stories/maria.md": story("Marias brunn", date="2026-05-01")}
+    project, code, err = build(make_project, files)
+    assert code == 1
+    assert [p.splitlines()[0] for p in problems(err)] == [
+        "content/en/c/stories/maria.md:3:7: date is not a real date: '2026-13-45'"]
+
+
 def test_lists_of_maps_of_other_lengths_keep_the_originals_items():
     """A translator who writes only the first event's title must not lose the second event."""
     original = {"events": [{"title": "Rally", "date": 1}, {"title": "Vigil", "date": 2}]}
