@@ -242,34 +242,44 @@ class _SourceLines:
     def __init__(self, text: str, first_line: int) -> None:
         self._text = text
         self._first_line = first_line
-        self._found: dict[str, int] = {}  # pattern -> line: thousands of the same pasted tag are one search
+        self._found: dict[str, list[int]] = {}  # pattern -> lines: thousands of the same pasted tag are one search
+        self._asked: dict[str, int] = {}  # target or pattern -> how often its line was asked for
 
     @functools.cached_property
     def _newlines(self) -> list[int]:
         return [match.start() for match in re.finditer("\n", self._text)]  # so a line is found in log time
 
     @functools.cached_property
-    def _targets(self) -> dict[str, int]:
-        targets: dict[str, int] = {}
+    def _targets(self) -> dict[str, list[int]]:
+        targets: dict[str, list[int]] = {}
         for match in _target_pattern("]:" in self._text, "<" in self._text).finditer(self._text):
             group = next(i for i, value in enumerate(match.groups(), 1) if value is not None)
-            targets.setdefault(_target_key(match.group(group)), self._line_at(match.start(group)))
+            targets.setdefault(_target_key(match.group(group)), []).append(self._line_at(match.start(group)))
         return targets
 
     def _line_at(self, offset: int) -> int:
         return self._first_line + bisect.bisect_left(self._newlines, offset)
 
     def of_target(self, target: str) -> int:
-        """The first line where a link/image target is written (the body's first line if unsure)."""
-        if _target_key(target) in self._targets:
-            return self._targets[_target_key(target)]
+        """The line where a link/image target is written: where it is written first, the next place the
+        next time it is asked for (the rewriter asks in the order of the text, so the same broken link
+        on two lines is reported on both), the body's first line if unsure."""
+        key = _target_key(target)
+        if key in self._targets:
+            return self._next(f"target:{key}", self._targets[key])
         return self.of_pattern(re.escape(target))
 
     def of_pattern(self, pattern: str) -> int:
+        """The line of the next place ``pattern`` matches, as :meth:`of_target`."""
         if pattern not in self._found:
-            match = re.search(pattern, self._text, re.IGNORECASE)
-            self._found[pattern] = self._line_at(match.start()) if match else self._first_line
-        return self._found[pattern]
+            self._found[pattern] = [self._line_at(match.start())
+                                    for match in re.finditer(pattern, self._text, re.IGNORECASE)] or [self._first_line]
+        return self._next(pattern, self._found[pattern])
+
+    def _next(self, key: str, lines: list[int]) -> int:
+        asked = self._asked.get(key, 0)
+        self._asked[key] = asked + 1
+        return lines[min(asked, len(lines) - 1)]
 
 
 _WARNED_TAGS = {  # tags a volunteer may paste in, what we say about their removal, and the fix

@@ -92,7 +92,7 @@ def test_link_targets_are_found_on_the_same_lines_without_the_alternatives_a_tex
     whole.__dict__["_targets"] = {}
     for match in markup._target_pattern(True, True).finditer(text):  # the whole pattern, as before
         group = next(i for i, value in enumerate(match.groups(), 1) if value is not None)
-        whole._targets.setdefault(markup._target_key(match.group(group)), whole._line_at(match.start(group)))
+        whole._targets.setdefault(markup._target_key(match.group(group)), []).append(whole._line_at(match.start(group)))
     assert lines._targets == whole._targets
 
 

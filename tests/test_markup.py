@@ -581,3 +581,16 @@ def test_a_web_address_is_rewritten_as_urlsplit_would_have_it(monkeypatch, href)
                                  "&#106;avascript:x", "tel:+1", "data:,x", "x:y", "://x"])
 def test_the_scheme_of_a_web_address_is_read_as_the_long_way_reads_it(url):
     assert markup._scheme(url) == markup._scheme_the_long_way(url)
+
+
+def test_the_same_problem_on_two_lines_is_reported_on_both(renderer):
+    """Each removed link, tag or missing image is told at its own line, not all at the first one."""
+    resolver = FakeResolver()
+    diags = Diagnostics()
+    text = ("Intro\n\n[one](javascript:alert(1))\n\nmore\n\n[two](javascript:alert(1))\n\n<script>a()</script>\n\n"
+            "<script>b()</script>\n\n![x](missing.jpg)\n\nand\n\n![y](missing.jpg)\n")
+    render(renderer, text, first_line=5, resolver=resolver, diags=diags)
+    assert [(d.line, d.message.split(":")[0]) for d in diags.items] == [
+        (7, "the link to a `javascript"), (11, "the link to a `javascript"),
+        (13, "the <script> was removed"), (15, "the <script> was removed")]
+    assert [ref.line for ref in resolver.images] == [17, 21]
