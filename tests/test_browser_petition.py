@@ -16,8 +16,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from conftest import build_files, write_project
+from conftest import build_files, parse_html, text_of, write_project
 from external_tools import CHROMIUM_ARGS, chromium_path, sync_playwright
+from handbill.formats import LocaleFormats
 
 ISSUE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
              "form-action 'self' {form}; connect-src 'self' {connect}")
@@ -130,6 +131,10 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
+# Languages whose browsers write their own digits unless told otherwise; the site says which to use.
+DIGIT_LOCALES = ("fa", "bn", "mr")
+
+
 def petition_site(base: str, dead: str) -> dict[str, str]:
     def campaign(title: str, petition: str) -> str:
         return f"title: {title}\nsummary: A test campaign.\npetition:\n" + "".join(
@@ -138,8 +143,10 @@ def petition_site(base: str, dead: str) -> dict[str, str]:
     common = ("fields: [first_name, last_name, email, country, comment]\nrequired: [first_name, email]\n"
               "consent: Keep me posted.\n")
     return {
-        "content/site.yaml": f"title: Browser test\nbase_url: {base}\nlocales: [en, sv]\n"
-                             f"petition:\n  endpoint: {base}sign\n",
+        "content/site.yaml": f"title: Browser test\nbase_url: {base}\nlocales: [en, sv, {', '.join(DIGIT_LOCALES)}]\n"
+                             f"petition:\n  endpoint: {base}sign\n"
+                             "native_digits: {bn: true}\n"  # fa and mr: Latin digits, as CLDR has them
+                             f"fallback: {{{', '.join(f'{code}: skip' for code in DIGIT_LOCALES)}}}\n",
         "content/en/generic/campaign.yaml": campaign("Generic", common + "hidden: {list: water-2027}\n"
                                                                          "goal: 1000\ncount: 990\n"),
         "content/en/generic/stories/maria.md": "---\ntitle: Maria's well\ndate: 2026-05-01\n---\nStory.\n",
@@ -160,6 +167,7 @@ def petition_site(base: str, dead: str) -> dict[str, str]:
         "content/en/broken/campaign.yaml": campaign("Broken count", "goal: 250000\ncount: 231000\n"
                                                                     f"count_url: {base}count-broken.json\n"),
         "content/en/pages/privacy.md": "---\ntitle: Privacy\n---\nWhat we keep.\n",
+        **{f"content/{code}/live/campaign.yaml": f"title: Live {code}\n" for code in DIGIT_LOCALES},
     }
 
 
@@ -436,16 +444,37 @@ def test_action_network_without_javascript_sends_people_to_its_page_with_nothing
 
 # --- the counter --------------------------------------------------------------------------------------
 
+# The counter once the script has shown the count from count.json. (A selector, not wait_for_function:
+# polling a JavaScript predicate needs eval, which the site's Content-Security-Policy refuses.)
+LIVE_COUNT_SHOWN = '.counter[data-count="260000"]'
+
+
 def test_count_url_updates_the_bar_and_moves_up_the_goal_ladder(tab, server):
     t = tab()
     t.page.goto(f"{server.base}live/")
-    t.page.wait_for_function("document.getElementById('count-text').textContent.startsWith('260,000')")
+    t.page.wait_for_selector(LIVE_COUNT_SHOWN)
     assert t.page.text_content("#count-text") == "260,000 of 500,000 signatures"
     assert t.page.text_content(".goal-passed") == "We passed our goal of 250,000 signatures! Help us reach 500,000."
     assert t.page.is_visible(".goal-passed")
     bar = t.page.locator("[role=progressbar]")
     assert (bar.get_attribute("aria-valuemax"), bar.get_attribute("aria-valuenow")) == ("500000", "260000")
     assert t.page.get_attribute(".bar-fill", "class") == "bar-fill bar-50"
+    assert t.errors == []
+
+
+@pytest.mark.parametrize("locale", DIGIT_LOCALES)
+def test_the_live_count_keeps_the_digits_the_page_was_built_with(tab, server, locale):
+    built = parse_html((server.root / locale / "live" / "index.html").read_bytes())
+    counter = next(e for e in built.iter("div") if "counter" in e.get("class", "").split())
+    formats = LocaleFormats(locale, native_digits=locale == "bn")
+    assert counter.get("data-numbering") == formats.numbering
+    assert formats.number(231000) in text_of(next(e for e in counter.iter() if e.get("id") == "count-text"))
+    t = tab()
+    t.page.goto(f"{server.base}{locale}/live/")
+    t.page.wait_for_selector(LIVE_COUNT_SHOWN)
+    shown = t.page.text_content("#count-text")
+    assert formats.number(260000) in shown  # the live count, written as the build would have written it
+    assert formats.number(500000) in shown  # beside the next goal, which the build wrote
     assert t.errors == []
 
 

@@ -58,10 +58,12 @@
      for us); a live count from data-count-url replaces the number when it arrives. */
 
   function numberFormat(counter) {
+    /* Always name the numbering system: for fa, bn, mr, ne, my ... the browser's default is the
+       language's own digits, while the build wrote Latin ones unless the site asked otherwise. */
     var lang = document.documentElement.lang || "en";
-    var numbering = counter.getAttribute("data-numbering");
+    var numbering = counter.getAttribute("data-numbering") || "latn";
     try {
-      return new Intl.NumberFormat(numbering && numbering !== "latn" ? lang + "-u-nu-" + numbering : lang);
+      return new Intl.NumberFormat(lang + "-u-nu-" + numbering);
     } catch (error) {
       return new Intl.NumberFormat();
     }
