@@ -77,6 +77,40 @@ def native_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def likely_script(code: str) -> str | None:
+    """The script a locale is written in: the one it names, else CLDR's likely one (``zh-TW`` -> ``Hant``)."""
+    locale = parse_locale(code)
+    if locale is None:
+        return None
+    if locale.script:
+        return locale.script
+    likely = get_global("likely_subtags")
+    for key in (f"{locale.language}_{locale.territory}", locale.language):
+        if key in likely:
+            return likely[key].split("_")[1]
+    return None
+
+
+def parent_locale(code: str) -> str | None:
+    """The locale whose texts ``code`` borrows first (CLDR's parent locale), or None for none.
+
+    ``pt-BR`` -> ``pt``, ``es-MX`` -> ``es-419``, ``zh-TW`` -> ``zh-Hant``. A parent in
+    another script or another language is no parent for UI text: ``sr-Latn`` does not
+    borrow Cyrillic from ``sr``, nor ``zh-Hant`` Simplified Chinese from ``zh``.
+    """
+    locale, key = parse_locale(code), code.replace("-", "_")
+    parent = get_global("parent_exceptions").get(key) or (key.rpartition("_")[0] if "_" in key else None)
+    if locale is None or parent in (None, "root") or parse_locale(parent) is None:
+        return None
+    if parse_locale(parent).language != locale.language:
+        return None
+    script = likely_script(code)
+    if likely_script(parent) != script:  # zh-TW is zh-Hant-TW: its parent is zh-Hant; zh-Hant has none
+        with_script = f"{locale.language}_{script}"
+        return with_script.replace("_", "-") if with_script != key and parse_locale(with_script) else None
+    return parent.replace("_", "-")
+
+
 def text_direction(code: str) -> str:
     """``rtl`` for Arabic, Persian, Urdu, Hebrew ...; ``ltr`` otherwise."""
     locale = parse_locale(code)

@@ -2,7 +2,8 @@
 
 Lookup for a key in ``pt-BR``: the content's ``pt-BR/strings.yaml``, the theme's
 ``pt-BR.yaml``, then ``pt`` (content, theme), then the default locale, then the theme's
-English (always complete). A string found only past the locale's own language is a
+English (always complete). Parents are CLDR's, within one script: ``sr-Latn`` skips
+``sr`` (Cyrillic), ``zh-Hant`` skips ``zh`` (Simplified). A string found only past the locale's own language is a
 warning, once per key and locale. Plural forms follow Babel's CLDR rules (Arabic has
 six: zero, one, two, few, many, other). Placeholders are ``{name}``; a broken one, or a
 name the English text does not have, is reported with its line when the file is
@@ -22,7 +23,7 @@ from babel import Locale
 
 from .diagnostics import Diagnostics, did_you_mean
 from .formats import LocaleFormats
-from .localecodes import english_name, parse_locale
+from .localecodes import english_name, parent_locale, parse_locale
 from .yamlfile import Mapping, Scalar, parse_yaml, read_text
 
 __all__ = ["Catalog", "StringTable", "lookup_chain", "load_catalog", "load_table", "parse_locale", "placeholders"]
@@ -110,11 +111,8 @@ def load_table(path: Path, diags: Diagnostics) -> StringTable:
 
 
 def lookup_chain(locale: str, default: str) -> list[str]:
-    """pt-BR -> pt-BR, pt, the default locale, English."""
-    chain = [locale]
-    parts = locale.split("-")
-    for end in range(len(parts) - 1, 0, -1):  # zh-Hant-TW -> zh-Hant -> zh
-        chain.append("-".join(parts[:end]))
+    """pt-BR -> pt-BR, pt, the default locale, English; sr-Latn -> sr-Latn, the default locale, English."""
+    chain = own_chain(locale)
     for fallback in (default, REFERENCE_LOCALE):  # the theme's English is always complete
         if fallback not in chain:
             chain.append(fallback)
@@ -122,9 +120,12 @@ def lookup_chain(locale: str, default: str) -> list[str]:
 
 
 def own_chain(locale: str) -> list[str]:
-    """The codes that count as the locale's own language: pt-BR and pt, not the default locale."""
-    parts = locale.split("-")
-    return ["-".join(parts[:end]) for end in range(len(parts), 0, -1)]
+    """The codes that count as the locale's own language: the locale and its CLDR parents in the same
+    language and script (pt-BR and pt; zh-Hant-TW and zh-Hant, not zh), never the default locale."""
+    chain = [locale]
+    while (parent := parent_locale(chain[-1])) is not None and parent not in chain:
+        chain.append(parent)
+    return chain
 
 
 def plural_categories(locale: str) -> set[str]:

@@ -28,8 +28,40 @@ EN = "hello: Hello\nsigned:\n  one: \"{count} signature\"\n  other: \"{count} si
 
 def test_the_lookup_chain():
     assert lookup_chain("pt-BR", "en") == ["pt-BR", "pt", "en"]
-    assert lookup_chain("zh-Hant-TW", "sv") == ["zh-Hant-TW", "zh-Hant", "zh", "sv", "en"]
+    assert lookup_chain("zh-Hant-TW", "sv") == ["zh-Hant-TW", "zh-Hant", "sv", "en"]
     assert lookup_chain("sv", "sv") == ["sv", "en"]
+
+
+@pytest.mark.parametrize("locale, chain", [
+    ("sr-Latn", ["sr-Latn", "en"]),  # sr is Cyrillic
+    ("sr-Latn-RS", ["sr-Latn-RS", "sr-Latn", "en"]),
+    ("sr-ME", ["sr-ME", "sr-Latn", "en"]),  # Serbian in Montenegro is written in Latin letters
+    ("sr-Cyrl", ["sr-Cyrl", "sr", "en"]),
+    ("zh-Hant", ["zh-Hant", "en"]),  # zh is Simplified
+    ("zh-TW", ["zh-TW", "zh-Hant", "en"]),
+    ("zh-Hans", ["zh-Hans", "zh", "en"]),
+    ("zh-Hant-MO", ["zh-Hant-MO", "zh-Hant-HK", "zh-Hant", "en"]),
+    ("pa-Arab", ["pa-Arab", "en"]), ("az-Arab", ["az-Arab", "en"]), ("uz-Arab", ["uz-Arab", "en"]),
+    ("es-MX", ["es-MX", "es-419", "es", "en"]),
+    ("hi-Latn", ["hi-Latn", "en"]),  # CLDR's parent is en-IN: another language, so no parent for UI text
+])
+def test_the_lookup_chain_follows_cldr_parents_within_one_script_and_language(locale, chain):
+    assert lookup_chain(locale, "en") == chain
+
+
+def test_a_locale_in_another_script_never_shows_its_parents_script_and_says_what_is_missing(tmp_path):
+    cat, diags = catalog(tmp_path, {"theme/i18n/en.yaml": EN,
+                                    "content/sr/strings.yaml": "hello: Здраво\nbye: Збогом\n",
+                                    "content/sr-Latn/strings.yaml": "bye: Zbogom\n",
+                                    "content/zh/strings.yaml": "hello: 你好\n",
+                                    "content/zh-Hant/strings.yaml": "bye: 再見\n"},
+                         ["en", "sr", "sr-Latn", "zh", "zh-Hant"])
+    assert [cat.translator("sr-Latn")(key) for key in ("hello", "bye")] == ["Hello", "Zbogom"]
+    assert [cat.translator("zh-Hant")(key) for key in ("hello", "bye")] == ["Hello", "再見"]
+    assert cat.missing("sr-Latn") == cat.missing("zh-Hant") == ["hello", "signed"]
+    assert [d.message for d in diags.warnings] == [
+        "the UI string `hello` is not translated into Serbian (Latin) (sr-Latn)",
+        "the UI string `hello` is not translated into Chinese (Traditional) (zh-Hant)"]
 
 
 def test_pt_br_falls_back_to_pt_then_to_the_default_with_one_warning_per_key(tmp_path):
@@ -128,6 +160,18 @@ def test_strings_are_escaped_like_any_other_text(make_project):
     assert "&lt;b&gt;Skriv&lt;/b&gt; &amp; skicka" in data
     (button,) = parse_html(data).iter("button")
     assert text_of(button) == "<b>Skriv</b> & skicka"
+
+
+def test_serbian_in_latin_letters_gets_the_default_languages_button_not_the_cyrillic_one(make_project):
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML + "locales: [en, sr, sr-Latn]\n",
+                            "content/sr/strings.yaml": "sign_button: Потпишите петицију\n",
+                            "content/sr-Latn/strings.yaml": "read_more: Pročitajte više\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    buttons = {locale: text_of(next(parse_html((project / f"site/{locale}c/index.html").read_bytes()).iter("button")))
+               for locale in ("sr/", "sr-Latn/")}
+    assert buttons == {"sr/": "Потпишите петицију", "sr-Latn/": "Sign the petition"}
+    assert "the UI string `sign_button` is not translated into Serbian (Latin) (sr-Latn)" in stderr
 
 
 def test_an_unknown_placeholder_in_a_real_build_fails_it_at_its_line(make_project):
