@@ -7,12 +7,14 @@ everything, so nothing here can inject markup.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from babel import Locale
 
+from .collation import collation_key
 from .counter import Counter, build_counter
 from .diagnostics import Diagnostics
 from .petition_checks import check_petition
@@ -145,13 +147,20 @@ def petition_settings(site, entry) -> PetitionSettings:
 
 
 def country_options(locale: Locale, first: str = "") -> tuple[tuple[str, str], ...]:
-    """Country names in the page's language, the campaign's likely country first."""
+    """Country names in the page's language, in its alphabetical order, the campaign's likely country first."""
+    ordered = _countries_in_order(locale)
+    if first in dict(ordered):
+        ordered = tuple(item for item in ordered if item[0] == first) + tuple(item for item in ordered if item[0] != first)
+    return ordered
+
+
+@functools.lru_cache(maxsize=64)
+def _countries_in_order(locale: Locale) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every country, sorted as the language sorts (Österreich with the O's in German)."""
     names = {code: name for code, name in locale.territories.items()
              if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
-    ordered = sorted(names.items(), key=lambda item: item[1].casefold())
-    if first in names:
-        ordered = [(first, names[first])] + [item for item in ordered if item[0] != first]
-    return tuple(ordered)
+    by_name = collation_key(locale.language)
+    return tuple(sorted(names.items(), key=lambda item: by_name(item[1])))
 
 
 def build_form(settings: PetitionSettings, *, campaign: str, locale_code: str, locale: Locale,

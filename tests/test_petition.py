@@ -89,6 +89,33 @@ def test_country_names_are_in_the_pages_language_with_the_likely_country_first(m
         assert {"EU", "UN", "ZZ", "001"}.isdisjoint(value for value, _ in options)
 
 
+# Names that must come in this order in the language's country list (CLDR's own names).
+ALPHABETICAL = {
+    "de": [("Afghanistan", "Ägypten", "Albanien"), ("Oman", "Österreich", "Pakistan")],
+    "pt-BR": [("Afeganistão", "África do Sul", "Albânia"), ("Austrália", "Áustria", "Azerbaijão"),
+              ("Iêmen", "Índia", "Indonésia"), ("Zâmbia", "Zimbábue")],
+    "tr": [("Curaçao", "Çad", "Çin", "Danimarka"), ("Hırvatistan", "Irak", "İran", "İspanya"),  # ı before i
+           ("Kırgızistan", "Kiribati"), ("Orta Afrika Cumhuriyeti", "Özbekistan", "Pakistan"),
+           ("Suudi Arabistan", "Şili", "Tacikistan"), ("Uruguay", "Ürdün", "Vanuatu")],
+    "uk": [("Ефіопія", "Єгипет", "Ємен", "Замбія"), ("Зімбабве", "Ізраїль", "Італія", "Йорданія")],
+    "vi": [("Antigua và Barbuda", "Áo", "Argentina"), ("Azerbaijan", "Ấn Độ", "Ba Lan"),  # Â after every A
+           ("Dominica", "Đức", "Ecuador")],
+    "sv": [("Zimbabwe", "Åland", "Österrike")],  # å, ä, ö come after z
+}
+
+
+def test_country_names_are_in_the_alphabetical_order_of_the_pages_language(make_project):
+    locales = ", ".join(["en", *ALPHABETICAL])
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML + f"locales: [{locales}]\n",
+                            "content/en/c/campaign.yaml": campaign_yaml("fields: [email, country]\n")})
+    built = build_files(project)
+    for locale, runs in ALPHABETICAL.items():
+        (select,) = parse_html(built[f"{locale}/c/index.html"]).iter("select")
+        names = [text_of(option) for option in select.iter("option") if option.get("value")]
+        for run in runs:
+            assert [names.index(name) for name in run] == sorted(names.index(name) for name in run), (locale, run)
+
+
 def test_hidden_fields_carry_campaign_locale_source_thank_you_url_and_extras(make_project):
     form, _, built = build_form(make_project, "endpoint: https://forms.example.org/sign\nhidden: {list: water-2027}\n")
     assert hidden(form) == {"campaign": "c", "locale": "en", "source": "", "thank_you_url": f"{SITE}c/thanks/",
