@@ -71,10 +71,15 @@ def english_name(code: str) -> str:
 
 
 def native_name(code: str) -> str:
-    """The language's name in itself, as a language switcher shows it: ``Svenska``, ``العربية``."""
+    """The language's name in itself, as a language switcher shows it: ``Svenska``, ``العربية``, ``ქართული``.
+
+    The first letter goes to title case, not upper case: the same capital in Latin, Greek,
+    Cyrillic or Armenian (``svenska`` -> ``Svenska``), but Georgian's title case is the letter
+    itself, as Georgian writes no capitals in running text (and many fonts lack Mtavruli ones).
+    """
     locale = parse_locale(code)
     name = (locale.get_display_name(locale) if locale else None) or code
-    return name[:1].upper() + name[1:]
+    return name[:1].title() + name[1:]
 
 
 def likely_script(code: str) -> str | None:
