@@ -122,16 +122,37 @@ def text_direction(code: str) -> str:
     return locale.text_direction if locale else "ltr"
 
 
+# Open Graph writes language_TERRITORY; Facebook's code for Latin American Spanish is es_LA.
+_OG_REGIONS = {"es_419": "es_LA"}
+
+
+def _likely_territory(language: str, script: str | None) -> str | None:
+    """Where a language (in a script) is most likely written: ``zh`` + ``Hant`` -> ``TW``."""
+    likely = get_global("likely_subtags")
+    full = likely.get(f"{language}_{script}") or likely.get(language) or ""
+    return next((part for part in full.split("_")[1:] if len(part) == 2 or part.isdigit()), None)
+
+
 def og_locale(code: str) -> str:
-    """Open Graph's ``language_TERRITORY`` form: ``sv`` -> ``sv_SE``, ``pt-BR`` -> ``pt_BR``, ``ar`` -> ``ar_EG``."""
+    """Open Graph's ``language_TERRITORY`` form: ``sv`` -> ``sv_SE``, ``pt-BR`` -> ``pt_BR``, ``ar`` -> ``ar_EG``,
+    ``zh-Hant`` -> ``zh_TW``, ``pa-Arab`` -> ``pa_PK``, ``es-419`` -> ``es_LA``.
+
+    A locale in another script than its country usually writes keeps its script
+    (``sr-Latn`` -> ``sr_Latn_RS``): ``sr_RS`` is Cyrillic Serbian, and two languages of
+    one site must not claim the same Open Graph locale.
+    """
     locale = parse_locale(code)
     if locale is None:
         return code.replace("-", "_")
-    territory = locale.territory
+    script = likely_script(code)
+    territory = locale.territory or _likely_territory(locale.language, script)
     if not territory:
-        likely = get_global("likely_subtags").get(locale.language, "")
-        territory = next((p for p in likely.split("_")[1:] if len(p) == 2 or p.isdigit()), None)
-    return f"{locale.language}_{territory}" if territory else locale.language
+        return locale.language
+    plain = f"{locale.language}_{territory}"
+    usual_script = likely_script(plain)
+    if script and usual_script and script != usual_script:
+        return f"{locale.language}_{script}_{territory}"
+    return _OG_REGIONS.get(plain, plain)
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,21 +1,23 @@
 """Languages written in more than one script, and regional variants: how the language switcher
-names them."""
+names them and which Open Graph locale each page claims."""
 from __future__ import annotations
 
 import pytest
 
 from conftest import MINIMAL, SITE_YAML, build_files, parse_html, text_of, write_project
-from handbill.localecodes import native_name
+from handbill.localecodes import native_name, og_locale
 
-LOCALES = ("en", "ka", "sr", "sr-Latn", "zh-Hans", "zh-Hant", "pa", "pa-Arab", "es-419")
+# locale -> its Open Graph locale: the script's own country, and a form no other locale here has
+OG_LOCALES = {"en": "en_US", "ka": "ka_GE", "sr": "sr_RS", "sr-Latn": "sr_Latn_RS", "zh-Hans": "zh_CN",
+              "zh-Hant": "zh_TW", "pa": "pa_IN", "pa-Arab": "pa_PK", "es-419": "es_LA"}
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, bytes]:
-    translations = {f"content/{code}/c/campaign.yaml": f"title: Clean water ({code})\n" for code in LOCALES
+    translations = {f"content/{code}/c/campaign.yaml": f"title: Clean water ({code})\n" for code in OG_LOCALES
                     if code != "en"}
     project = write_project(tmp_path_factory.mktemp("scripts"), {
-        **MINIMAL, **translations, "content/site.yaml": SITE_YAML + f"locales: [{', '.join(LOCALES)}]\n"})
+        **MINIMAL, **translations, "content/site.yaml": SITE_YAML + f"locales: [{', '.join(OG_LOCALES)}]\n"})
     return build_files(project)
 
 
@@ -31,3 +33,25 @@ def test_the_switcher_capitalises_only_what_is_capitalised_and_never_writes_geor
     assert not any("\u1c90" <= char <= "\u1cbf" for char in "".join(names.values()))  # no Mtavruli at all
     assert (names["sr"], names["sr-Latn"], names["es-419"]) == ("Српски", "Srpski (latinica)", "Español (Latinoamérica)")
     assert names["pa-Arab"] == native_name("pa-Arab") and names["pa-Arab"].startswith("پنجابی")
+
+
+def og(files, rel: str) -> tuple[str, list[str]]:
+    metas = list(parse_html(files[rel]).iter("meta"))
+    (main,) = [m.get("content") for m in metas if m.get("property") == "og:locale"]
+    return main, [m.get("content") for m in metas if m.get("property") == "og:locale:alternate"]
+
+
+@pytest.mark.parametrize("locale", OG_LOCALES)
+def test_every_translation_claims_its_own_og_locale_and_lists_every_other_once(files, locale):
+    main, alternates = og(files, ("" if locale == "en" else f"{locale}/") + "c/index.html")
+    assert main == OG_LOCALES[locale]
+    assert sorted(alternates) == sorted(value for code, value in OG_LOCALES.items() if code != locale)
+    assert len({main, *alternates}) == len(OG_LOCALES)
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("zh-TW", "zh_TW"), ("zh-HK", "zh_HK"), ("sr-Cyrl", "sr_RS"), ("sr-ME", "sr_ME"),  # Serbian in Montenegro: Latin
+    ("az-Arab", "az_IR"), ("uz-Arab", "uz_AF"), ("pt", "pt_BR"), ("es-MX", "es_MX"),
+])
+def test_og_locale_of_script_and_region_variants(code, expected):
+    assert og_locale(code) == expected
