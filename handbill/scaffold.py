@@ -88,11 +88,11 @@ def _default_locale(content: Path) -> str:
     return load_site_config(content, Diagnostics(), None).default_locale
 
 
-def _create(path: Path, text: str, what: str) -> None:
-    """Write a new file; never replace one."""
+def _create(path: Path, text: str, what: str, other_name: str = "choose another name") -> None:
+    """Write a new file; never replace one. ``other_name``: how to ask for another name, for the hint."""
     if path.exists():
         raise ScaffoldRefused(f"{path} already exists, and handbill never overwrites a file",
-                              f"open that file to edit the {what}, or choose another name")
+                              f"open that file to edit the {what}, or {other_name}")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8", newline="\n") as out:
@@ -141,21 +141,31 @@ def new_story(content: Path, campaign: str, title: str, *, slug: str | None = No
         listed = ", ".join(campaigns) or "none yet"
         raise ScaffoldRefused(f"there is no campaign `{campaign}` in {content / locale} (campaigns: {listed})",
                               close or f"create it first: python build.py new campaign {campaign}")
+    stories = content / locale / campaign / "stories"
     chosen = slug if slug is not None else ascii_slug(title)
     today = today or dt.date.today()
     if not chosen:
-        chosen = f"story-{today.isoformat()}"
+        chosen = _free_dated_name(stories, today)
     if not SLUG.fullmatch(chosen) or chosen in WINDOWS_DEVICES or is_junk(chosen):
         raise ScaffoldRefused(f"`{chosen}` cannot be a file name in a web address",
                               f"use lowercase letters a-z, digits and -, like {ascii_slug(chosen) or 'marias-story'}")
-    path = content / locale / campaign / "stories" / f"{chosen}.md"
-    _create(path, story_text(title, chosen, today), "story")
+    path = stories / f"{chosen}.md"
+    _create(path, story_text(title, chosen, today), "story",
+            f"give the new story its own file name: add --slug {chosen}-2 (or another name) to the command")
     return Created(path, (
         f"Write the story in {path} (the notes at the top explain every line).",
         "Put a photo beside it in the same folder and name it in `image:`.",
         "Preview it: python build.py serve --drafts",
         "When it is ready, delete the line `draft: true` to publish it.",
     ))
+
+
+def _free_dated_name(stories: Path, today: dt.date) -> str:
+    """``story-2026-11-22``, or ``story-2026-11-22-2`` and on when that is taken: the name for a story whose
+    title has no letters a web address can hold (Arabic, Chinese, Thai ...), unique for the day."""
+    stem = f"story-{today.isoformat()}"
+    taken = {path.stem for path in stories.glob(f"{stem}*.md")}
+    return next(name for name in (stem, *(f"{stem}-{n}" for n in range(2, len(taken) + 3))) if name not in taken)
 
 
 def story_text(title: str, slug: str, today: dt.date) -> str:

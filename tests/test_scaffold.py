@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import BUILD_PY, MINIMAL, REPO, build_files, parse_html, run_build, text_of
+from conftest import BUILD_PY, MINIMAL, REPO, build_files, h1, parse_html, run_build, text_of
 from handbill import Diagnostics, schema
 from handbill.scaffold import (MANAGED_KEYS, ScaffoldRefused, ascii_slug, campaign_text, new_campaign, new_story,
                                story_text, yaml_text)
@@ -115,13 +115,27 @@ def test_a_title_without_latin_letters_gets_a_dated_name_or_the_one_given(make_p
         new_story(project / "content", "c", "x", slug="Not A Slug")
 
 
+def test_titles_without_latin_letters_on_one_day_get_numbered_names_that_build(make_project):
+    project = make_project(MINIMAL)
+    titles = ["مريم عادت إلى العمل", "玛丽亚产后两周就回去上班了", "मारिया की कहानी"]
+    names = [new_story(project / "content", "c", title, today=dt.date(2026, 11, 22)).path.stem for title in titles]
+    assert names == ["story-2026-11-22", "story-2026-11-22-2", "story-2026-11-22-3"]
+    (project / "content/en/c/stories/story-2026-11-22-2.md").unlink()  # a gap is filled first
+    assert new_story(project / "content", "c", "ሰላም", today=dt.date(2026, 11, 22)).path.stem == "story-2026-11-22-2"
+    files = build_files(project, drafts=True)
+    assert [text_of(h1(parse_html(files[f"c/stories/{name}/index.html"]))) for name in names] == \
+        [titles[0], "ሰላም", titles[2]]
+
+
 def test_new_never_overwrites_a_file(make_project):
     project = make_project(MINIMAL)
     maria = project / "content/en/c/stories/maria.md"
     before = maria.read_bytes()
-    with pytest.raises(ScaffoldRefused, match="already exists, and handbill never overwrites"):
+    with pytest.raises(ScaffoldRefused, match="already exists, and handbill never overwrites") as refused:
         new_story(project / "content", "c", "Maria")
     assert maria.read_bytes() == before
+    assert refused.value.hint == ("open that file to edit the story, or give the new story its own file name: "
+                                  "add --slug maria-2 (or another name) to the command")
 
     campaign = project / "content/en/c/campaign.yaml"
     before = campaign.read_bytes()
