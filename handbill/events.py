@@ -13,8 +13,8 @@ the ``.ics`` files from the same :class:`Event` values.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
@@ -26,6 +26,7 @@ from babel.dates import format_time, get_timezone_name
 from .diagnostics import Diagnostics, did_you_mean
 from .formats import LocaleFormats, to_digits
 from .localecodes import country_codes, text_direction
+from .scaffold import ascii_slug
 
 UTC = dt.timezone.utc
 ON_CAMPAIGN_PAGE = 5  # upcoming events listed on the campaign page; the events page has them all
@@ -137,11 +138,17 @@ def build_instant(environ: Mapping[str, str], content_dates: Iterable[dt.date],
     return dt.datetime.combine(newest, dt.time(), UTC)
 
 
-def slugify(text: str) -> str:
-    """ASCII letters, digits and dashes: ``Mother's Day picnic`` -> ``mothers-day-picnic``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.replace("'", "")).strip("-")
-    return words[:60].rstrip("-")
+def ics_stem(day: dt.date, title: str) -> str:
+    """The name of an event's .ics file: ``2027-03-06-strollers-to-the-statehouse``.
+
+    The title is transliterated like a new story's (``Straße`` -> ``strasse``, ``Марш`` -> ``marsh``);
+    a title with nothing to transliterate (Arabic, Chinese, Hindi ...) gets a short hash of
+    itself instead, so two such events of a day keep their own names, build after build.
+    """
+    words = ascii_slug(title)
+    if not words and title.strip():
+        words = "event-" + hashlib.sha256(title.strip().encode("utf-8")).hexdigest()[:6]
+    return f"{day.isoformat()}-{words or 'event'}"
 
 
 def campaign_events(meta: Mapping[str, Any], original_meta: Mapping[str, Any]) -> list[Event]:
@@ -156,7 +163,7 @@ def campaign_events(meta: Mapping[str, Any], original_meta: Mapping[str, Any]) -
         if not isinstance(item.get("date"), dt.date):
             continue  # a bad date was reported when the file was read
         original = originals[index] if index < len(originals) else item
-        stem = f"{_day(item['date']).isoformat()}-{slugify(original.get('title', '')) or 'event'}"
+        stem = ics_stem(_day(item["date"]), original.get("title", ""))
         slug, n = stem, 2
         while slug in taken:
             slug, n = f"{stem}-{n}", n + 1

@@ -3,6 +3,7 @@ files read back with icalendar."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -135,6 +136,33 @@ def test_ics_names_come_from_the_original_title_and_stay_unique():
                              {"title": "اجتماع", "date": dt.date(2026, 6, 2)}]}
     assert [e.slug for e in campaign_events(translated, meta)] == [
         "2026-06-01-rally", "2026-06-01-rally-2", "2026-06-02-mote-pa-torget"]
+
+
+def test_ics_names_of_titles_in_other_scripts_are_transliterated_or_hashed_never_a_bare_event():
+    day = dt.date(2027, 3, 6)
+    titles = ("مسيرة الأمهات", "母亲节野餐", "Straße der Mütter", "Işık yürüyüşü", "Марш матерей")
+    meta = {"events": [{"title": title, "date": day} for title in titles]}
+    names = {e.title: e.slug for e in campaign_events(meta, meta)}
+    arabic, chinese, *transliterated = (names[title] for title in titles)
+    assert transliterated == ["2027-03-06-strasse-der-mutter", "2027-03-06-isik-yuruyusu", "2027-03-06-marsh-materej"]
+    assert re.fullmatch(r"2027-03-06-event-[0-9a-f]{6}", arabic) and re.fullmatch(r"2027-03-06-event-[0-9a-f]{6}", chinese)
+    assert arabic != chinese
+    reordered = {"events": meta["events"][::-1]}  # the name belongs to the event, not to its place in the list
+    assert {e.title: e.slug for e in campaign_events(reordered, reordered)} == names
+
+
+def test_a_site_in_arabic_writes_one_calendar_file_per_event_and_links_each(make_project):
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML.replace("default_locale: en", "default_locale: ar"),
+                            "content/ar/c/campaign.yaml": "title: ماء\nevents:\n"
+                                                          "  - {title: مسيرة الأمهات, date: 2027-03-06}\n"
+                                                          "  - {title: اعتصام أمام البرلمان, date: 2027-03-06}\n"})
+    files = build_files(project)
+    calendars = sorted(rel for rel in files if rel.startswith("c/events/") and rel.endswith(".ics") and rel != "c/events/c.ics")
+    assert len(calendars) == 2 and all(re.fullmatch(r"c/events/2027-03-06-event-[0-9a-f]{6}\.ics", rel) for rel in calendars)
+    links = {a.get("href") for a in parse_html(files["c/events/index.html"]).iter("a")}
+    assert {f"/{rel}" for rel in calendars} <= links
+    assert sorted(str(icalendar.Calendar.from_ical(files[rel]).walk("VEVENT")[0]["SUMMARY"]) for rel in calendars) == \
+        sorted(["مسيرة الأمهات", "اعتصام أمام البرلمان"])
 
 
 def test_openstreetmap_links():
