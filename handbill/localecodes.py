@@ -201,6 +201,19 @@ class CodeProblem:
     suggestion: str | None  # the code that was probably meant
 
 
+def _spelling_rule(code: str) -> str:
+    """How the parts of ``code`` are written: ``sr-Latn`` names a script (Latn), not a country."""
+    if "-" not in code:
+        return "are written in small letters"
+    parts = ["the language in small letters"]
+    for part in code.split("-")[1:]:
+        if len(part) == 4 and part.isalpha():
+            parts.append("the script with a capital first letter")
+        elif len(part) == 2 and part.isalpha():
+            parts.append("the country in capitals")
+    return "use a hyphen, " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+
+
 def check_code(name: str, *, confirmed: bool = False) -> CodeProblem | None:
     """None for a good locale code; otherwise what is wrong and what to write instead.
 
@@ -223,8 +236,7 @@ def check_code(name: str, *, confirmed: bool = False) -> CodeProblem | None:
             return CodeProblem("error", f"`{name}` is an old code for {english_name(fixed)}",
                                f"use `{fixed}`", fixed)
         return CodeProblem("error", f"`{name}` should be written `{fixed}`",
-                           "language codes use a hyphen, the language in small letters and the country in "
-                           f"capitals: write `{fixed}`", fixed)
+                           f"language codes {_spelling_rule(fixed)}: write `{fixed}`", fixed)
     by_name = _names_to_codes().get(name.replace("_", " ").replace("-", " ").casefold())
     if by_name:
         return CodeProblem("error", f"`{name}` is a language's name, not its code",

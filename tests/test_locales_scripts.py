@@ -1,11 +1,11 @@
 """Languages written in more than one script, and regional variants: how the language switcher
-names them and which Open Graph locale each page claims."""
+names them, which Open Graph locale each page claims, and how a misspelt code is explained."""
 from __future__ import annotations
 
 import pytest
 
 from conftest import MINIMAL, SITE_YAML, build_files, parse_html, text_of, write_project
-from handbill.localecodes import native_name, og_locale
+from handbill.localecodes import check_code, native_name, og_locale
 
 # locale -> its Open Graph locale: the script's own country, and a form no other locale here has
 OG_LOCALES = {"en": "en_US", "ka": "ka_GE", "sr": "sr_RS", "sr-Latn": "sr_Latn_RS", "zh-Hans": "zh_CN",
@@ -55,3 +55,15 @@ def test_every_translation_claims_its_own_og_locale_and_lists_every_other_once(f
 ])
 def test_og_locale_of_script_and_region_variants(code, expected):
     assert og_locale(code) == expected
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("sr-latn", "language codes use a hyphen, the language in small letters and the script with a capital "
+                "first letter: write `sr-Latn`"),
+    ("pt_br", "language codes use a hyphen, the language in small letters and the country in capitals: write `pt-BR`"),
+    ("zh-hant-tw", "language codes use a hyphen, the language in small letters, the script with a capital first "
+                   "letter and the country in capitals: write `zh-Hant-TW`"),
+    ("EN", "language codes are written in small letters: write `en`"),
+])
+def test_a_misspelt_code_is_explained_part_by_part(written, hint):
+    assert check_code(written).hint == hint
