@@ -255,9 +255,10 @@ class PageRenderer:
         """Open Graph locales: the page's text language, and the languages it is translated into."""
         entry = page.context.get("story") or page.context.get("entry") or page.context.get("campaign")
         text_locale = entry.lang if page.is_fallback and entry is not None else page.locale
+        main = _og_locale(text_locale)
         others = [] if page.is_fallback or page.noindex else \
             [_og_locale(code) for code in sorted(self.translated.get(page.ident, {})) if code != page.locale]
-        return _og_locale(text_locale), others
+        return main, [other for other in dict.fromkeys(others) if other != main]  # zh and zh-Hans: one zh_CN
 
     def page_inputs(self, page: PlannedPage) -> dict[str, Any]:
         """What the template of ``page`` sees that differs from page to page (plain data)."""

@@ -280,3 +280,16 @@ def test_text_in_another_language_than_its_page_says_so(make_project):
     assert lang_of(fallback, h1(fallback)) == "en"
     english = page(files, "c/stories/bob/index.html")
     assert {t.get("lang") for t in english.iter("time")} == {None}  # the page's own language: nothing to say
+
+
+def test_two_spellings_of_one_language_give_one_og_locale(make_project):
+    """`en` and `en-US` both say en_US: a page lists it once, and never as an alternate of itself."""
+    from conftest import MINIMAL, SITE_YAML, story
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML + "locales: [en, en-US, sv]\n",
+                            "content/en-US/c/stories/maria.md": story("Maria's well (US)"),
+                            "content/sv/c/stories/maria.md": story("Marias brunn")})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    metas = list(page(snapshot(project / "site"), "c/stories/maria/index.html").iter("meta"))
+    assert [m.get("content") for m in metas if m.get("property") == "og:locale"] == ["en_US"]
+    assert [m.get("content") for m in metas if m.get("property") == "og:locale:alternate"] == ["sv_SE"]
