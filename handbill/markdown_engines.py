@@ -137,7 +137,9 @@ def heading_slug(text: str, separator: str) -> str:
     """A heading's id: Python-Markdown's ``slugify_unicode`` (lower case, punctuation dropped, spaces
     to ``separator``), except that combining marks are kept: without them Hindi, Bengali, Nepali and
     Sinhala ids lose their vowel signs (``नमस्ते`` would become ``नमसत``)."""
-    kept = text.translate(_DROPPED_ASCII) if text.isascii() else "".join(filter(_kept_in_slug, text))
+    if text.isascii():
+        return _separator_runs(separator).sub(separator, text.translate(_DROPPED_ASCII).strip().lower())
+    kept = "".join(filter(_kept_in_slug, text.replace("İ", "i")))  # Turkish İ: lower() adds a combining dot
     return _separator_runs(separator).sub(separator, kept.strip().lower())
 
 

@@ -73,6 +73,11 @@ def test_a_heading_id_is_the_same_with_the_ascii_shortcut(text):
     assert heading_slug(text, "-") == _slug_one_char_at_a_time(text)
 
 
+def test_a_turkish_capital_dotted_i_makes_a_plain_i_in_an_id():
+    """"İ".lower() is i + U+0307 (a combining dot): the id would read i̇stanbul."""
+    assert heading_slug("İstanbul'da Işık", "-") == "istanbulda-işık"
+
+
 STORIES_WITH_EVERY_KIND_OF_TARGET = [
     "Plain text, no links at all.\n",
     "See [Maria](maria.md) and ![a photo](photo.jpg \"title\") and [site](<with space.md>).\n",
