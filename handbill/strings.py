@@ -97,7 +97,10 @@ def load_table(path: Path, diags: Diagnostics) -> StringTable:
                 elif _check_placeholders(form_value.text, path, form_value.line, form_value.col, key, diags):
                     forms[form_node.text] = form_value.text
                     table.form_lines[(key, form_node.text)] = form_node.line
-            if "other" not in forms:
+            written = {form_node.text for form_node, form_value in value.entries if not _blank(form_value)}
+            if "other" in written and "other" not in forms:
+                pass  # its own problem was reported
+            elif "other" not in forms:
                 diags.error(path, value.line, value.col, f"`{key}` has plural forms but no `other` form",
                             "add a line `other: ...`: it is used for every number without its own form")
             else:

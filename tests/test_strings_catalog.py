@@ -122,6 +122,14 @@ def test_a_broken_placeholder_is_an_error_with_its_line(tmp_path):
     assert cat.translator("sv")("bye") == "Bye"  # never a crash while rendering
 
 
+def test_a_broken_other_form_is_one_error_not_also_a_missing_one(tmp_path):
+    cat, diags = catalog(tmp_path, {"theme/i18n/en.yaml": EN, "content/sv/strings.yaml":
+                                    "signed:\n  one: \"{count} underskrift\"\n  other: \"{count:>9} av\"\n"},
+                         ["en", "sv"])
+    assert [d.format().splitlines()[0] for d in diags.errors] == [
+        "content/sv/strings.yaml:3:10: the placeholder in `signed` is broken: '{count:>9} av'"]
+
+
 def test_a_misspelt_placeholder_is_an_error_at_the_line_of_its_plural_form(tmp_path):
     cat, diags = catalog(tmp_path, {"theme/i18n/en.yaml": EN, "content/sv/strings.yaml":
                                     "signed:\n  one: \"{count} underskrift\"\n  other: \"{cuont} underskrifter\"\n"},
