@@ -16,6 +16,7 @@ from babel import Locale
 
 from .collation import collation_key
 from .counter import Counter, build_counter
+from .country_order import shipped_order
 from .diagnostics import Diagnostics
 from .petition_checks import check_petition
 from .providers import HONEYPOT_NAME, Provider, provider_named
@@ -156,11 +157,29 @@ def country_options(locale: Locale, first: str = "") -> tuple[tuple[str, str], .
 
 @functools.lru_cache(maxsize=64)
 def _countries_in_order(locale: Locale) -> tuple[tuple[str, str], ...]:
-    """(code, name) of every country, sorted as the language sorts (Österreich with the O's in German)."""
-    names = {code: name for code, name in locale.territories.items()
-             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
-    by_name = collation_key(locale.language)
-    return tuple(sorted(names.items(), key=lambda item: by_name(item[1])))
+    """(code, name) of every country, sorted as the language sorts (Österreich with the O's in German):
+    in the order shipped for this locale (country_order.py), or sorted here."""
+    names = _country_names(locale)
+    shipped = shipped_order(str(locale))
+    if shipped is None or sorted(shipped) != sorted(names):
+        shipped = _sorted_codes(names, locale.language)
+    return tuple((code, names[code]) for code in shipped)
+
+
+def _country_names(locale: Locale) -> dict[str, str]:
+    return {code: name for code, name in locale.territories.items()
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+
+
+def _sorted_codes(names: dict[str, str], language: str) -> tuple[str, ...]:
+    by_name = collation_key(language)
+    return tuple(sorted(names, key=lambda code: by_name(names[code])))
+
+
+def sorted_country_codes(identifier: str) -> tuple[str, ...]:
+    """The country codes of a Babel locale in its language's order, sorted now (for country_order.py)."""
+    locale = Locale.parse(identifier)
+    return _sorted_codes(_country_names(locale), locale.language)
 
 
 def build_form(settings: PetitionSettings, *, campaign: str, locale_code: str, locale: Locale,

@@ -24,3 +24,39 @@ def test_words_sort_in_the_alphabetical_order_of_their_language(language, words)
 def test_a_language_without_letters_of_its_own_sorts_accents_second_and_case_last():
     assert sorted(["éte", "Ete", "ete", "etre", "Étage"], key=collation_key("fr")) == [
         "Étage", "ete", "Ete", "éte", "etre"]
+
+
+def test_the_shipped_country_orders_are_those_sorted_now():
+    """country_order.json is what `python -m handbill.country_order` makes with the Babel, pyuca and
+    tailoring installed (if this fails, run that command): a build reads it instead of loading pyuca's
+    table (0.2 s)."""
+    import json
+
+    from handbill import country_order
+    from handbill.petition import sorted_country_codes
+    assert json.loads(country_order.SHIPPED.read_text(encoding="utf-8")) == \
+        json.loads(json.dumps(country_order.orders(sorted_country_codes)))
+
+
+def test_a_build_reads_the_shipped_order_and_sorts_itself_without_it(monkeypatch):
+    """The shipped order is used only for the data it was made with; otherwise the list is sorted here,
+    to the same result."""
+    from babel import Locale
+
+    from handbill import collation, country_order, petition
+    locales = [Locale.parse(code) for code in ("de", "tr", "uk", "vi", "sr_Latn", "zh_Hant")]
+    petition._countries_in_order.cache_clear()
+    collation._collator.cache_clear()
+    shipped = [petition._countries_in_order(locale) for locale in locales]
+    assert collation._collator.cache_info().currsize == 0  # pyuca's table was never loaded
+    monkeypatch.setattr(country_order, "made_with", lambda: "other data")
+    country_order._shipped.cache_clear()
+    petition._countries_in_order.cache_clear()
+    try:
+        assert [petition._countries_in_order(locale) for locale in locales] == shipped
+        assert collation._collator.cache_info().currsize == 1
+    finally:
+        country_order._shipped.cache_clear()
+        petition._countries_in_order.cache_clear()
+    names = dict(shipped[0])
+    assert list(names).index("AT") < list(names).index("PL") and names["AT"] == "Österreich"
