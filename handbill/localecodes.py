@@ -96,6 +96,7 @@ def likely_script(code: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=512)  # asked for each text a page looks up (Babel parses the code every time)
 def parent_locale(code: str) -> str | None:
     """The locale whose texts ``code`` borrows first (CLDR's parent locale), or None for none.
 
