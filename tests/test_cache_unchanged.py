@@ -168,6 +168,29 @@ def test_the_code_is_an_input(make_project, tmp_path):
     assert unchanged.reuse(inputs).reusable is None
 
 
+def test_the_default_theme_is_an_input_like_the_code(make_project, monkeypatch):
+    """The theme shipped with handbill is fingerprinted like handbill's code (size and time, not its 5 MB
+    of fonts read again): an edit to one of its files is still a changed input."""
+    import os
+    import shutil
+    project = make_project(WORLD)
+    build_files(project)
+    shipped = project / "shipped-default"
+    shutil.copytree(unchanged.Path(unchanged.__file__).resolve().parent.parent / "themes/default", shipped)
+    monkeypatch.setattr(unchanged, "_SHIPPED_THEMES", {str(shipped)})
+    inputs = unchanged.BuildInputs(project / "content", project / "site", cards=False)
+    unchanged.record(unchanged.reuse(inputs), [shipped], unchanged.Recorded((), 2, 10, 20, 0))
+    assert unchanged.reuse(inputs).reusable is not None
+    css = shipped / "static/style.css"
+    stamp = css.stat().st_mtime_ns
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    os.utime(css, ns=(stamp, stamp))  # the same time: the size tells
+    assert unchanged.reuse(inputs).reusable is None
+    unchanged.record(unchanged.reuse(inputs), [shipped], unchanged.Recorded((), 2, 10, 20, 0))
+    os.utime(shipped / "templates/story.html", ns=(stamp + 10**9, stamp + 10**9))  # the same size: the time tells
+    assert unchanged.reuse(inputs).reusable is None
+
+
 def test_a_file_saved_during_a_build_is_seen_by_the_next_one(make_project):
     """The inputs are fingerprinted before the build, so a save while it runs is never lost."""
     project = make_project(WORLD)
