@@ -107,7 +107,7 @@ def reuse(inputs: BuildInputs) -> Look:
         look.themes = {folder: _theme_tree(Path(folder)) for folder in record["themes"]}
         current = (record["setup"] == _setup(inputs) and record["content"] == look.content
                    and record["themes"] == look.themes
-                   and record["code"] == _code_state([Path(p) for p in record["code_files"]])
+                   and record["code"] == _code_state(record["code_files"])
                    and record["output"] == _output_state(inputs.out.resolve()))
         if current:
             summary = record["summary"]
@@ -126,7 +126,7 @@ def record(look: Look, themes: Iterable[Path], recorded: Recorded, code: Iterabl
     ``look`` is what :func:`reuse` saw before the build; ``themes`` the theme folders the build used.
     """
     inputs = look.inputs
-    code_files = sorted(set(code if code is not None else loaded_code()))
+    code_files = sorted({str(path) for path in (code if code is not None else loaded_code())})
     try:
         if not look.content:
             raise _Unsure("the content folder could not be fingerprinted")
@@ -138,7 +138,7 @@ def record(look: Look, themes: Iterable[Path], recorded: Recorded, code: Iterabl
             "setup": _setup(inputs),
             "content": look.content,
             "themes": theme_state,
-            "code_files": [str(p) for p in code_files],
+            "code_files": code_files,
             "code": _code_state(code_files),
             "output": _output_state(inputs.out.resolve()),
             "problems": [list(p) for p in recorded.problems],
@@ -159,15 +159,16 @@ def forget(inputs: BuildInputs) -> None:
         pass
 
 
-def loaded_code() -> list[Path]:
+def loaded_code() -> list[str]:
     """The code a build ran: the files of every module loaded in this process, and every module of
     handbill itself, loaded here or not (Pillow's and the cards' modules are loaded only by builds,
-    and workers, that draw a photo or a card: a change to them must still be seen)."""
-    files = {Path(os.path.abspath(path)) for path in Path(__file__).parent.glob("*.py")}
+    and workers, that draw a photo or a card: a change to them must still be seen). Paths as text:
+    a few hundred Path objects, sorted, cost several milliseconds a build."""
+    files = {os.path.abspath(path) for path in Path(__file__).parent.glob("*.py")}
     for module in list(sys.modules.values()):
         name = getattr(module, "__file__", None)
         if isinstance(name, str):  # absolute, not resolved: a stat follows links anyway (and resolving costs 8 each)
-            files.add(Path(os.path.abspath(name)))
+            files.add(os.path.abspath(name))
     return sorted(files)
 
 
@@ -197,11 +198,11 @@ def _setup(inputs: BuildInputs) -> str:
     return d.hexdigest()
 
 
-def _code_state(code: list[Path]) -> str:
+def _code_state(code: Iterable[str | Path]) -> str:
     d = _Digest()
     for path in code:
         try:
-            info = path.stat()
+            info = os.stat(path)
         except OSError:
             d.add("code", path, "missing")
             continue
@@ -265,7 +266,7 @@ def _output_state(out: Path) -> dict[str, list[int]]:
     if not (out / MARKER).is_file():
         raise _Unsure("no output")
     state: dict[str, list[int]] = {}
-    folders = [(out, "")]
+    folders: list[tuple[str | Path, str]] = [(out, "")]
     while folders:  # scandir tells folders, files and links apart without a system call; only these are stat'ed
         folder, prefix = folders.pop()
         try:
@@ -275,7 +276,7 @@ def _output_state(out: Path) -> dict[str, list[int]]:
         for entry in entries:
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                folders.append((Path(entry.path), rel + "/"))
+                folders.append((entry.path, rel + "/"))
                 continue
             info = entry.stat(follow_symlinks=False)
             state[rel] = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_mode]

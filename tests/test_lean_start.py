@@ -166,7 +166,7 @@ def test_the_record_of_a_build_names_every_module_of_handbill_loaded_or_not():
     a worker): a change to them must still make the next build a full one."""
     from handbill.unchanged import loaded_code
 
-    names = {path.name for path in loaded_code() if path.parent == ROOT / "handbill"}
+    names = {Path(path).name for path in loaded_code() if Path(path).parent == ROOT / "handbill"}
     assert {p.name for p in (ROOT / "handbill").glob("*.py")} <= names
     assert {"images.py", "cards.py", "fonts.py", "markdown_python.py"} <= names
 
