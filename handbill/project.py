@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from typing import Any, Callable
 
 from .diagnostics import Diagnostics
@@ -123,6 +124,14 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
     elif base_url is not None:
         base_url = web_address(base_url)
     chosen_base = base_url or values.get("base_url") or DEFAULT_BASE_URL
+    parts = urlsplit(chosen_base)
+    if parts.query or parts.fragment:  # pages are addressed from the folder: the rest would be dropped unsaid
+        line, col = (0, 0) if base_url else data.where("base_url")
+        diags.warning("--base-url" if base_url else path, line, col,
+                      f"base_url has a `?` or `#` part, which is left out: the site is at "
+                      f"{urlunsplit(parts._replace(query='', fragment=''))}",
+                      "write the address of the folder the site is served from, without ? or #")
+        chosen_base = urlunsplit(parts._replace(query="", fragment=""))
     if not chosen_base.endswith("/"):
         chosen_base += "/"
     return SiteConfig(path if path.is_file() else None, data, values.get("title", "Campaign"),

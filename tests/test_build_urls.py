@@ -218,3 +218,17 @@ def test_a_base_url_option_that_is_not_a_web_address_is_an_error(tmp_path, base)
     assert "Traceback" not in stderr
     assert code == 1
     assert "base" in stderr and "https://" in stderr
+
+
+def test_a_base_url_with_a_query_or_fragment_is_a_warning_and_left_out(make_project):
+    from conftest import MINIMAL, SITE_YAML, errors_of, parse_html, run_build, snapshot
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML.replace(
+        "https://example.org/", "https://example.org/camp/?utm=1#top")})
+    code, _, stderr = run_build(project)
+    assert code == 0
+    assert errors_of(stderr) == [
+        "content/site.yaml:2:11: warning: base_url has a `?` or `#` part, which is left out: the site is at "
+        "https://example.org/camp/\n  hint: write the address of the folder the site is served from, without ? or #"]
+    page = parse_html(snapshot(project / "site")["c/index.html"])
+    assert next(link for link in page.iter("link") if link.get("rel") == "canonical").get("href") == \
+        "https://example.org/camp/c/"
