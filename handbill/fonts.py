@@ -593,6 +593,9 @@ class Typesetter:
 
 
 def _words(text: str) -> list[tuple[int, int]]:
+    """The pieces a line may end after: words between spaces, and, in the scripts written without
+    spaces, the places :func:`_may_break` allows: between Chinese and Japanese characters, before a
+    Thai or Lao vowel written ahead of its consonant. (A Thai title was drawn at the smallest size.)"""
     spans, start = [], None
     for i, ch in enumerate(text):
         if ch.isspace():
@@ -601,9 +604,36 @@ def _words(text: str) -> list[tuple[int, int]]:
                 start = None
         elif start is None:
             start = i
+        elif _may_break(text[i - 1], ch):
+            spans.append((start, i))
+            start = i
     if start is not None:
         spans.append((start, len(text)))
     return spans
+
+
+def _cjk(ch: str) -> bool:
+    """A Chinese or Japanese character or punctuation mark (Korean is written with spaces)."""
+    code = ord(ch)
+    return (0x3000 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF)
+
+
+_THAI_LAO_LEADING_VOWELS = set("\u0e40\u0e41\u0e42\u0e43\u0e44\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4")  # เ แ โ ใ ไ, Lao's
+_NO_LINE_START = set("、。，．：；！？）」』】〕〉》〗〙〛ー・ゝゞゃゅょっぁぃぅぇぉゎァィゥェォッャュョヮヵヶ々〻！），．：；？］｝｣")
+_NO_LINE_END = set("（「『【〔〈《〖〘〚（［｛｢")
+
+
+def _may_break(before: str, after: str) -> bool:
+    """A line may break between these two characters written without a space: between two Chinese or
+    Japanese characters, except before a closing mark or small kana or after an opening mark (what
+    Japanese calls kinsoku); before a Thai or Lao vowel that is written ahead of its consonant, which
+    starts a syllable. Thai has no other sure place without a dictionary; Khmer and Myanmar neither."""
+    if after in _THAI_LAO_LEADING_VOWELS:
+        return unicodedata.category(before)[0] in "LM" and before not in _THAI_LAO_LEADING_VOWELS
+    if not (_cjk(before) and _cjk(after)) and not (_cjk(after) and unicodedata.category(before)[0] in "LN"):
+        return False
+    return after not in _NO_LINE_START and before not in _NO_LINE_END
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

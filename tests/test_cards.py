@@ -287,3 +287,20 @@ def test_cards_handed_to_a_sink_are_not_kept(tmp_path, monkeypatch):
         result = draw_cards(jobs, cache, Diagnostics(), workers=2, sink=received.__setitem__)
         assert result.files == {} and (result.drawn, result.reused) == (expected_drawn, 2 - expected_drawn)
         assert received == {job.path: draw_card(job.spec) for job in jobs}
+
+
+def test_text_without_spaces_breaks_where_its_script_allows_at_a_large_size():
+    """A Thai title broke only at the smallest size, anywhere; Japanese lines began with 」 or ！."""
+    from handbill.fonts import _words
+    thai = "ทางเลือกของฉันเมื่อลูกเกิด"
+    pieces = [thai[a:b] for a, b in _words(thai)]
+    assert pieces == ["ทาง", "เลือกของฉัน", "เมื่อลูก", "เกิด"]  # before the vowels written first: syllables start
+    japanese = "すべての家族に「有給休暇」を！"
+    pieces = [japanese[a:b] for a, b in _words(japanese)]
+    assert "".join(pieces) == japanese and len(pieces) > 8
+    assert not any(piece[0] in "」！ゃ" or piece[-1] == "「" for piece in pieces)
+    setter = Typesetter(load_fonts(THEME), True)
+    block = setter.fit(Phrase(thai * 2, "th", "ltr"), BOLD, cards.HEADLINE_SIZES, 600, 360)
+    assert block.size > cards.HEADLINE_SIZES[-1] and len(block.lines) > 1
+    assert all(block.shaped.text[e - 1] not in "เแโใไ" for s, e in block.lines)
+    assert all(setter.width(block.shaped, s, e, block.size, "th") <= 600 for s, e in block.lines)
