@@ -22,8 +22,9 @@ from .pagememo import DrawnPage, ask_again, draw_page
 from .pages import PageRenderer, PlannedPage, Planner, campaign_css, likely_story_pages
 from .parallel import render_ahead, render_pages
 from .parsecache import ParseCache
-from .printkit import draw_codes_ahead
+from .printkit import draw_codes_ahead, sheet_urls
 from .project import Project, SiteConfig, load_project
+from .qrcodes import CodesAhead
 from .routes import Routes, output_file
 from .sources import Inventory
 from .share import add_share
@@ -85,8 +86,18 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     if options.disk_cache and cache.disk is None:
         cache.use_disk(DiskCache.beside(options.content))
     console = console or Console.silent()
+    codes_ahead: list[CodesAhead] = []
+    try:
+        return _render(options, diags, cache, memo, console, output, one_off, codes_ahead)
+    finally:
+        for codes in codes_ahead:
+            codes.stop()  # (collected already, unless the build ended before it needed them)
+
+
+def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: RebuildMemo | None, console: Console,
+            output: StagedOutput | None, one_off: bool, codes_ahead: list[CodesAhead]) -> BuildResult:
     project = load_project(options.content, diags, base_url=options.base_url, cache=cache,
-                           scanned=_pages_ahead(output) if output is not None else None)
+                           scanned=functools.partial(_work_ahead, output, codes_ahead))
     console.phase(f"Read {plural(sum(map(len, project.sources.values())), 'content file')}")
     theme = load_theme(project.site.theme, options.content, diags, project.site.path, project.site.data.where("theme"))
     catalog = load_catalog(list(theme.dirs), options.content, list(project.site.locales),
@@ -99,8 +110,11 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     environment = cache.environment(theme, watch=not one_off)
     # a cold cache: Markdown and photos on every core, while this process compiles the templates once for
     # the page workers (each would compile them for itself: 70 ms) and draws the print sheets' QR codes
-    if render_ahead(sites, views, cache, options.workers, meanwhile=functools.partial(_meanwhile, environment, routes, sites)):
+    meanwhile = functools.partial(_meanwhile, environment, routes, sites, codes_ahead)
+    if render_ahead(sites, views, cache, options.workers, meanwhile=meanwhile):
         console.phase(f"Rendered {plural(cache.stats.prerendered, 'text')} and their photos in worker processes")
+    for codes in codes_ahead:
+        codes.collect()  # (done in the meanwhile already when there were workers)
     pages = Planner(project, sites, routes, catalog, views).plan()
     console.phase(f"Planned {plural(len(pages), 'page')} in {plural(len(sites), 'locale')} "
                   f"({plural(len(assets.images), 'photo')})")
@@ -156,16 +170,24 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
     return result
 
 
-def _pages_ahead(output: StagedOutput) -> Callable[[SiteConfig, Inventory], None]:
-    """Once the content folder is listed: the story pages' folders, made while the rest is read."""
-    def scanned(site: SiteConfig, inventory: Inventory) -> None:
-        output.make_folders_ahead(likely_story_pages(inventory, site.locales, Routes(site.base_url, site.default_locale)))
-    return scanned
+def _work_ahead(output: StagedOutput | None, codes_ahead: list[CodesAhead], site: SiteConfig,
+                inventory: Inventory) -> None:
+    """Once the content folder is listed, while the rest is read on one core: the story pages' folders
+    (a first build) and the print sheets' QR codes, each made by another process on the idle core."""
+    routes = Routes(site.base_url, site.default_locale)
+    if output is not None:
+        output.make_folders_ahead(likely_story_pages(inventory, site.locales, routes))
+    campaigns = sorted({file.campaign for file in inventory.files.get(site.default_locale, {}).values()
+                        if file.kind == "campaign"})
+    codes_ahead.append(CodesAhead(sheet_urls(routes, [(locale, c) for locale in site.locales for c in campaigns])))
 
 
-def _meanwhile(environment: jinja2.Environment, routes: Routes, sites: Mapping[str, LocaleSite]) -> None:
+def _meanwhile(environment: jinja2.Environment, routes: Routes, sites: Mapping[str, LocaleSite],
+               codes_ahead: list[CodesAhead]) -> None:
     """What this process does while workers render Markdown: work planning would do later, alone."""
     compile_templates(environment)
+    for codes in codes_ahead:
+        codes.collect()
     draw_codes_ahead(routes, [(locale, campaign.campaign) for locale, site in sites.items() for campaign in site.campaigns])
 
 

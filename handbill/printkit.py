@@ -41,11 +41,17 @@ def sheet_url(campaign_url: str) -> str:
     return with_source(campaign_url, PRINT_SOURCE)
 
 
+def sheet_urls(routes: Routes, campaigns: Iterable[tuple[str, str]]) -> list[str]:
+    """What the print sheets' QR codes of these ``(locale, campaign)`` say."""
+    return [sheet_url(routes.absolute(routes.campaign(locale, campaign))) for locale, campaign in campaigns]
+
+
 def draw_codes_ahead(routes: Routes, campaigns: Iterable[tuple[str, str]]) -> None:
     """Draw the QR codes of the print sheets of these ``(locale, campaign)`` now: :func:`qr_images`
-    remembers them for planning. A build calls it while worker processes render Markdown."""
-    for locale, campaign in campaigns:
-        qr_images(sheet_url(routes.absolute(routes.campaign(locale, campaign))))
+    remembers them for planning. A build calls it while worker processes render Markdown (the
+    codes drawn by a :class:`~handbill.qrcodes.CodesAhead` are taken, not drawn again)."""
+    for url in sheet_urls(routes, campaigns):
+        qr_images(url)
 
 
 def print_sheet(routes: Routes, *, locale: str, campaign: str, campaign_url: str, formats: LocaleFormats,

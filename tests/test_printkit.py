@@ -12,7 +12,7 @@ import pytest
 import segno
 from PIL import Image
 
-from conftest import MINIMAL, SITE_YAML, build_files, parse_html, text_of, write_project
+from conftest import MINIMAL, REPO, SITE_YAML, build_files, parse_html, text_of, write_project
 from external_tools import CHROMIUM_ARGS, chromium_path, missing, sync_playwright, vnu_command
 from handbill.qrcodes import qr_images
 
@@ -157,3 +157,36 @@ def test_the_printed_qr_code_scans(browser_page):
     shot = browser_page.locator(".sheet-qr img").screenshot()
     browser_page.emulate_media(media="screen")
     assert decode(Image.open(io.BytesIO(shot))) == ["https://example.org/c/?source=print"]
+
+
+def test_codes_drawn_ahead_by_another_process_are_those_drawn_here(monkeypatch):
+    from handbill import qrcodes
+    monkeypatch.setattr(qrcodes, "can_fork", lambda: True)  # (other tests may leave a thread behind)
+    urls = [f"https://example.org/ahead-{n}/?source=print" for n in range(3)]
+    ahead = qrcodes.CodesAhead(urls)
+    ahead.collect()
+    drawn = {url: qrcodes._DRAWN_AHEAD.pop(url) for url in urls}
+    assert set(drawn) == set(urls)
+    for url in urls:
+        assert drawn[url] == qr_images.__wrapped__(url)  # drawn here, now, without any cache
+    stopped = qrcodes.CodesAhead(["https://example.org/never-needed/"])
+    stopped.stop()
+    assert stopped._pid is None and "https://example.org/never-needed/" not in qrcodes._DRAWN_AHEAD
+
+
+def test_a_build_leaves_the_qr_codes_to_another_process(tmp_path):
+    """segno (and the urllib.request its writers load) stays out of the build process: the codes are
+    drawn while the content is read, on the core that is idle then."""
+    import os
+    import sys
+    project = write_project(tmp_path / "p", MINIMAL)
+    script = ("import sys\nfrom pathlib import Path\nfrom handbill import BuildOptions, Diagnostics, build\n"
+              f"build(BuildOptions(content=Path({str(project / 'content')!r}), out=Path({str(project / 'site')!r}),"
+              " cards=False), Diagnostics())\nprint('segno' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    codes = list((project / "site").rglob("*qr*.png"))
+    assert codes and all(p.read_bytes() == qr_images(f"https://example.org/{p.relative_to(project / 'site').parts[0]}/"
+                                                      "?source=print").png for p in codes)
