@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import idna
+
 from .diagnostics import Diagnostics, did_you_mean
 from .text import strip_controls
 from .yamlfile import Mapping, Node, Scalar, Sequence
@@ -310,21 +312,23 @@ def _check_url(text: str, key: str, spec: Field) -> str:
                        "copy the address again from your browser's address bar")
     try:
         return web_address(text)
-    except UnicodeError:  # a label IDNA cannot spell (too long, a character no host name may have)
-        raise _Invalid(f"{key} has a host name that is not valid: {parts.hostname!r}",
+    except (UnicodeError, ValueError):  # a label IDNA cannot spell (too long, a symbol), a port past 65535
+        raise _Invalid(f"{key} is not a web address a browser can open: {text!r}",
                        f"copy the address again from your browser's address bar, like {example}") from None
 
 
 def web_address(address: str) -> str:
     """An address in the letters HTTP headers, sitemaps and feeds allow (RFC 3987's IRI to URI):
-    ``https://подписи.рф/знак`` -> ``https://xn--h1aaeaem8d.xn--p1ai/%D0%B7%D0%BD%D0%B0%D0%BA``.
+    ``https://подписи.рф/знак`` -> ``https://xn--d1aiavecp.xn--p1ai/%D0%B7%D0%BD%D0%B0%D0%BA``.
     A browser does the same with what it is given; a security policy header or a sitemap must
-    already say it so (Chromium drops a Content-Security-Policy directive with a non-ASCII host)."""
+    already say it so (Chromium drops a Content-Security-Policy directive with a non-ASCII host).
+    Hosts as browsers spell them (IDNA 2008, UTS 46): ``straße.de`` is ``xn--strae-oqa.de``;
+    Python's own codec would make it ``strasse.de``, someone else's domain."""
     if address.isascii():
         return address
     parts = urlsplit(address)
     host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host.encode("idna").decode("ascii")  # an IPv6 address is ASCII
+    host = f"[{host}]" if ":" in host else idna.encode(host, uts46=True, transitional=False).decode("ascii")
     netloc = host + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc)._replace(
         path=_ascii(parts.path), query=_ascii(parts.query), fragment=_ascii(parts.fragment)))

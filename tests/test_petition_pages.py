@@ -220,3 +220,25 @@ def test_a_thank_you_the_translation_inherits_is_marked_as_the_originals_languag
     (label,) = [lab for lab in parse_html(files["sv/c/index.html"]).iter("label") if lab.get("for") == "f-consent"]
     (consent,) = label.iter("span")
     assert (text_of(consent), consent.get("lang")) == ("Keep me posted.", "en")
+
+
+def test_a_host_with_sharp_s_is_spelled_as_browsers_spell_it(make_project):
+    """IDNA 2003 (Python's codec) turns straße.de into strasse.de, another domain: signatures would go there."""
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml":
+                            "title: Clean water\npetition:\n  endpoint: https://straße.de/sign\n"})
+    files = build_files(project)
+    form = next(f for f in parse_html(files["c/index.html"]).iter("form") if f.get("method") == "post")
+    assert form.get("action") == "https://xn--strae-oqa.de/sign"
+    assert "https://xn--strae-oqa.de" in policy_of(files)["form-action"]
+
+
+def test_an_address_no_browser_can_open_is_an_error_not_a_crash(make_project):
+    from conftest import run_build
+    from hardening_helpers import problems
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml":
+                            "title: Clean water\npetition:\n  endpoint: https://пример.рф:99999/sign\n"})
+    code, _, stderr = run_build(project)
+    assert code == 1
+    assert [p.splitlines()[0] for p in problems(stderr)] == [
+        "content/en/c/campaign.yaml:3:13: petition.endpoint is not a web address a browser can open: "
+        "'https://пример.рф:99999/sign'"]
