@@ -294,7 +294,7 @@ _WARNED_TAGS = {  # tags a volunteer may paste in, what we say about their remov
 _TAG_WARNINGS = {tag: texts for tags, texts in _WARNED_TAGS.items() for tag in tags.split()}
 
 
-_GENERATED_TAG = re.compile(r"<(a|img)(\s[^>]*)?>")  # in cmark's HTML: the tags the rewriter acts on
+_GENERATED_TAG = re.compile(r"<(a|img)(\s[^>]*)?>|</a>")  # in cmark's HTML: the tags the rewriter acts on
 _GENERATED_ATTRIBUTE = re.compile(r'([a-z][a-z0-9-]*)(?:="([^"]*)")?')  # name="escaped value", or a bare name
 
 
@@ -309,6 +309,8 @@ class _Rewriter(HTMLParser):
         self._line_starts: list[int] = []  # where each line of html starts, for HTMLParser's positions
         self._edits: list[tuple[int, int, str]] = []
         self._videos_replaced = 0  # <video> start tags made into a <div> whose </video> is still to come
+        self._links_open = 0  # inside an <a>: a picture made into a link would nest links
+        self._self_closing = False  # the tag being visited ends itself (<video/>)
 
     def rewrite(self, regular: bool = False) -> str:
         """The HTML with links and media resolved. ``regular``: every tag was made by cmark,
@@ -316,6 +318,9 @@ class _Rewriter(HTMLParser):
         tags exactly, with the same attributes HTMLParser would give."""
         if regular:
             for match in _GENERATED_TAG.finditer(self._html):
+                if match.group(1) is None:  # </a>
+                    self._links_open = max(0, self._links_open - 1)
+                    continue
                 attrs = [(name, None if value is None else htmllib.unescape(value))
                          for name, value in map(re.Match.groups, _GENERATED_ATTRIBUTE.finditer(match.group(2) or ""))]
                 self._visit(match.group(1), attrs, match.start(), match.end())
@@ -344,11 +349,19 @@ class _Rewriter(HTMLParser):
         new = self._rewrite_tag(tag, first)
         if new is not None:
             self._edits.append((start, end, new))
+        if tag == "a" and not self._self_closing:
+            self._links_open += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
+        self._self_closing = True
+        try:
+            self.handle_starttag(tag, attrs)
+        finally:
+            self._self_closing = False
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._links_open = max(0, self._links_open - 1)
         if tag == "video" and self._videos_replaced:
             self._videos_replaced -= 1
             line, col = self.getpos()
@@ -358,10 +371,13 @@ class _Rewriter(HTMLParser):
     def _rewrite_tag(self, tag: str, attrs: dict[str, str | None]) -> str | None:
         if tag == "a" and attrs.get("href") is not None:
             return _start_tag("a", self._link(attrs))
+        if tag not in ("img", "video") or self._resolver is None:
+            return None
         src = attrs.get("src") or ""
-        if tag in ("img", "video") and self._resolver is not None and _is_remote(src):
+        if _is_remote(src):
             return self._link_instead(tag, src, attrs)
-        if tag in ("img", "video") and self._resolver is not None and _is_local(src):
+        given, attrs = attrs, self._without_other_sites(tag, attrs)
+        if _is_local(src):
             resolved = self._resolver.image(self._reference(src))
             if resolved is None:
                 return ""  # the resolver reported it; a broken image is dropped
@@ -371,23 +387,42 @@ class _Rewriter(HTMLParser):
                 return _video_tag(resolved["src"])
             kept = {k: v for k, v in attrs.items() if k not in ("src", "srcset", "sizes")}
             return _start_tag("img", {**kept, **resolved})
-        return None
+        return _start_tag(tag, attrs) if attrs != given else None
+
+    def _without_other_sites(self, tag: str, attrs: dict[str, str | None]) -> dict[str, str | None]:
+        """The attributes without a srcset or poster that would load something from another site."""
+        dropped = [name for name in ("srcset", "poster") if name in attrs and any(
+            _is_remote(candidate.split()[0]) for candidate in (attrs[name] or "").split(",") if candidate.strip())]
+        if not dropped:
+            return attrs
+        if self._diags is not None:
+            what = "picture" if tag == "img" else "video's poster"
+            self._diags.warning(self._path, self._lines.of_pattern(rf"\b{dropped[0]}\s*="), 0,
+                                f"the {what} from another site was left out: pages load nothing from other sites",
+                                "save the file beside the story and write its file name instead of its address")
+        return {name: value for name, value in attrs.items() if name not in dropped and not (
+            name == "sizes" and "srcset" in dropped)}
 
     def _link_instead(self, tag: str, src: str, attrs: dict[str, str | None]) -> str:
         """A picture or video from another site, as a link to it: loading it would tell that site who
         reads the story (and the site's security policy blocks it anyway)."""
         what = "picture" if tag == "img" else "video"
+        nested = self._links_open > 0  # a picture that is a link already: its description, no second link
         if self._diags is not None:
+            became = "was left out for its description" if nested else "became a link to it"
             self._diags.warning(self._path, self._lines.of_target(src), 0,
-                                f"the {what} from another site became a link to it: pages load nothing from other sites",
+                                f"the {what} from another site {became}: pages load nothing from other sites",
                                 f"save the {what} beside the story and write its file name instead of its address")
         address = src.strip()
-        link = _start_tag("a", {"href": address, "rel": EXTERNAL_REL})
         site = _split(address).netloc or address  # _is_remote: it splits
+        text = htmllib.escape((attrs.get("alt") or "").strip() or site if tag == "img" else site)
+        shown = text if nested else f'{_start_tag("a", {"href": address, "rel": EXTERNAL_REL})}{text}</a>'
+        if tag == "video" and self._self_closing:
+            return f"<div>{shown}</div>"
         if tag == "video":  # what it holds (a line for old browsers) stays, in a <div> (see handle_endtag)
             self._videos_replaced += 1
-            return f"<div>{link}{htmllib.escape(site)}</a> "
-        return f"{link}{htmllib.escape((attrs.get('alt') or '').strip() or site)}</a>"
+            return f"<div>{shown} "
+        return shown
 
     def _link(self, attrs: dict[str, str | None]) -> dict[str, str | None]:
         href = (attrs["href"] or "").strip()

@@ -280,3 +280,41 @@ def test_pictures_and_videos_from_other_sites_become_links(make_project):
         "content/en/c/stories/maria.md:11: warning: the picture from another site became a link to it: "
         "pages load nothing from other sites",
     ]
+
+
+REMOTE_TRICKS = """\
+Intro.
+
+[![Donate now](https://cdn.example.com/donate.png)](https://donate.example.org/)
+
+<img srcset="https://tracker.example.net/p.gif 1x" alt="pixel">
+
+<video controls src="https://cdn.example.com/v.mp4"/>
+
+After the video.
+
+<video controls src="clip.mp4" poster="https://tracker.example.net/poster.jpg"></video>
+"""
+
+
+def test_no_picture_link_or_poster_loads_from_another_site_and_links_never_nest(make_project):
+    project = make_project({**MINIMAL, "content/en/c/stories/clip.mp4": b"\x00\x00\x00\x18ftypmp42",
+                            "content/en/c/stories/maria.md": story("Maria", REMOTE_TRICKS)})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    article = next(parse_html(snapshot(project / "site")["c/stories/maria/index.html"]).iter("article"))
+    for element in article.iter():
+        for name in ("src", "srcset", "poster"):
+            assert "example.net" not in (element.get(name) or "") and "cdn.example" not in (element.get(name) or "")
+    assert all(a.find(".//a") is None for a in article.iter("a"))  # no link inside a link
+    links = {a.get("href"): text_of(a) for a in article.iter("a")}
+    assert links["https://donate.example.org/"] == "Donate now"
+    assert links["https://cdn.example.com/v.mp4"] == "cdn.example.com"
+    assert "After the video." in [text_of(p) for p in article.iter("p")]  # not swallowed by the video's <div>
+    assert [v.get("src") for v in article.iter("video")][0].endswith(".mp4")
+    warnings = [b.splitlines()[0].split(": warning: ")[1] for b in errors_of(stderr)]
+    assert warnings == [
+        "the picture from another site was left out for its description: pages load nothing from other sites",
+        "the picture from another site was left out: pages load nothing from other sites",
+        "the video from another site became a link to it: pages load nothing from other sites",
+        "the video's poster from another site was left out: pages load nothing from other sites"]
