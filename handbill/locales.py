@@ -119,13 +119,14 @@ def neutral_text(value: Any) -> Any:
 def merge_values(original: Any, translation: Any) -> Any:
     """A translation over its original: maps merge key by key, and lists of maps item by item
     (``events``: a translator writes only each event's title); the items a translation does not
-    write are the original's, the ones it adds its own. Anything else is replaced."""
+    write are the original's, the ones it adds its own, and an empty list means none in this
+    language. Anything else is replaced."""
     if isinstance(original, dict) and isinstance(translation, dict):
         merged = dict(original)
         for key, value in translation.items():
             merged[key] = merge_values(original[key], value) if key in original else value
         return merged
-    if _list_of_maps(original) and _list_of_maps(translation):
+    if _list_of_maps(original) and _list_of_maps(translation) and translation:  # `events: []`: none here
         return [merge_values(o, t) for o, t in zip(original, translation)] + \
             original[len(translation):] + translation[len(original):]
     return translation
@@ -159,9 +160,8 @@ def changed_settings(original: Any, translation: Any, spec: Field, key: str = ""
         return changed
     if spec.kind == "list" and spec.item is not None and spec.item.kind == "map" \
             and isinstance(translation, list) and isinstance(original, list):
-        added = [f"{key}.{index}" for index in range(len(original), len(translation))]  # this language's own
-        return [k for index, (o, t) in enumerate(zip(original, translation))
-                for k in changed_settings(o, t, spec.item, f"{key}.{index}")] + added
+        return [k for index, (o, t) in enumerate(zip(original, translation))  # an item it adds is its own
+                for k in changed_settings(o, t, spec.item, f"{key}.{index}")]
     if spec.translatable or original is None and translation is None:
         return []
     return [key] if translation != original else []

@@ -187,6 +187,20 @@ def test_a_translation_of_some_events_keeps_the_others(make_project):
     assert "Möte" in listed and "Vigil" in listed and "Rally" not in listed
 
 
+def test_an_event_only_a_translation_has_is_shown_there_without_a_warning_and_an_empty_list_means_none(make_project):
+    files = {**WORLD, "content/en/c/campaign.yaml": EVENTS,
+             "content/sv/c/campaign.yaml": "title: Rent vatten\nevents:\n  - title: Möte\n  - {}\n"
+                                           "  - {title: Bara i Sverige, date: 2026-12-07T10:00, city: Malmö, country: SE}\n"}
+    project, code, err = build(make_project, files, "--strict")
+    assert code == 0 and problems(err) == [], err
+    listed = text_of(next(html(project, "sv/c/events/index.html").iter("main")))
+    assert "Möte" in listed and "Vigil" in listed and "Bara i Sverige" in listed
+    files["content/sv/c/campaign.yaml"] = "title: Rent vatten\nevents: []\n"
+    project, code, err = build(make_project, files)
+    assert code == 0
+    assert not (project / "site/sv/c/events").exists() and (project / "site/c/events/index.html").exists()
+
+
 def test_an_event_a_translation_adds_without_a_date_is_an_error_not_lost(make_project):
     files = {**WORLD, "content/en/c/campaign.yaml": EVENTS,
              "content/sv/c/campaign.yaml": "title: Rent vatten\nevents:\n  - title: Möte\n  - title: Vaka\n"
@@ -204,7 +218,7 @@ def test_changed_settings_are_the_non_text_keys_with_other_values():
     assert changed_settings(original, {"title": "X", "colors": {"primary": "#222222"},
                                        "events": [{"title": "B", "date": 3}]}, CAMPAIGN) == \
         ["colors.primary", "events.0.date"]
-    assert changed_settings(original, {"events": [{"title": "B"}, {"title": "C"}]}, CAMPAIGN) == ["events.1"]
+    assert changed_settings(original, {"events": [{"title": "B"}, {"title": "C", "date": 9}]}, CAMPAIGN) == []
     assert changed_settings({"events": [{"title": "A", "date": 1}, {"title": "B", "date": 2}]},
                             {"events": [{"title": "X"}]}, CAMPAIGN) == []
     assert changed_settings(original, {"draft": True, "source_hash": "x"}, CAMPAIGN) == []
