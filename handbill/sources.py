@@ -69,12 +69,22 @@ def active_file_problem(name: str) -> tuple[str, str] | None:
     Every suffix counts, not only the last: Apache serves ``x.html.zz`` as a web page and
     ``x.php.jpg`` may run as PHP, and ``x.html.`` is ``x.html`` on Windows."""
     suffixes = ["." + part for part in name.rstrip(". ").lower().split(".")[1:]]
-    suffix = next((suffix for suffix in reversed(suffixes) if suffix in ACTIVE_SUFFIXES), None)
+    inner = [suffix for suffix in suffixes[:-1] if suffix != ".pl"]  # ulotka.pl.pdf: Poland, not Perl
+    suffix = next((suffix for suffix in reversed(inner + suffixes[-1:]) if suffix in ACTIVE_SUFFIXES), None)
     if suffix is None:
         return None
-    return (f"`{name}` is not published: a {suffix} file opened from your site could run a script there",
-            "for a picture, export it as PNG or JPEG; a file you trust (like the site's logo) belongs in the "
+    hint = ("for a picture, export it as PNG or JPEG; a file you trust (like the site's logo) belongs in the "
             "theme's static/ folder")
+    if suffix != suffixes[-1]:  # a part in the middle of the name: without it, the file is what its end says
+        hint = f"rename it without `{suffix}`, like `{_without(name, suffix)}`"
+    return f"`{name}` is not published: a {suffix} file opened from your site could run a script there", hint
+
+
+def _without(name: str, suffix: str) -> str:
+    """``name`` with its last ``suffix`` part (in any case) left out: ``x.html.zz`` -> ``x.zz``."""
+    parts = name.rstrip(". ").split(".")
+    index = max(i for i in range(1, len(parts)) if "." + parts[i].lower() == suffix)
+    return ".".join(parts[:index] + parts[index + 1:])
 
 
 def suggest_slug(name: str, what: str = "story") -> str:

@@ -46,6 +46,7 @@ def test_files_that_could_run_script_are_never_published(make_project):
         "content/media/trailing.html.": PAGE,  # x.html on Windows
         "content/media/upload.php": b"<?php system($_GET['c']); ?>",  # runs on shared hosting with PHP
         "content/media/double.html.zz": PAGE,  # Apache serves it as a web page
+        "content/media/ulotka.pl.pdf": b"%PDF-1.4 a Polish flyer",  # .pl in the middle: Poland, not Perl
     })
     code, _, stderr = run_build(project)
     assert code == 1
