@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import os
 import sys
 import time
 import traceback
@@ -13,6 +15,7 @@ from .diagnostics import BuildFailed, Diagnostics
 from .writer import OutputRefused
 
 EXIT_BUG = 70  # EX_SOFTWARE: not the content's fault (1 is)
+EXIT_PIPE_CLOSED = 141  # as a shell reports a command stopped by SIGPIPE
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -275,6 +278,10 @@ def run() -> None:
     gc.disable()
     try:
         code = main()
+    except BrokenPipeError:  # `handbill check | head`: the reader has all it wanted
+        with contextlib.suppress(OSError, ValueError):  # so the exit's flush is quiet too
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_PIPE_CLOSED
     except Exception:  # noqa: BLE001 - a bug in handbill: plain words first, then what a bug report needs
         code = _report_bug()
     gc.freeze()

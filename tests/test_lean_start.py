@@ -266,6 +266,26 @@ def test_a_bug_in_handbill_is_reported_in_plain_words_with_its_details(tmp_path,
     assert not (project / "site").exists() and not list(project.glob(".handbill-tmp-*"))
 
 
+def test_a_reader_that_stops_reading_is_no_bug(monkeypatch, capsys):
+    """`handbill check | head -1`: writing to a pipe its reader closed is the reader's choice, said with
+    the shell's code for it (141), not reported as a bug in handbill."""
+    import gc
+    from handbill import cli
+
+    def closed_pipe():
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "main", closed_pipe)
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            cli.run()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert exit_.value.code == cli.EXIT_PIPE_CLOSED == 141
+    assert "bug" not in capsys.readouterr().err
+
+
 def test_stripping_controls_from_ascii_text_removes_what_the_pattern_removes():
     """strip_controls' pass over the bytes of an ASCII text gives what CONTROL_CHARACTERS removes, for any text."""
     import random
