@@ -19,15 +19,15 @@ from typing import Callable, Mapping
 SHIPPED = Path(__file__).with_name("country_order.json")
 
 
-def made_with() -> str:
-    """What the order depends on besides the names: Babel's data, pyuca's table, our tailoring."""
+def made_with() -> dict[str, str]:
+    """What the order depends on besides the names: Babel's data, pyuca's table (chosen by Python's
+    Unicode version), and our tailoring (collation.py)."""
     import babel
     import pyuca
 
     tables = sorted(path.name for path in Path(pyuca.__file__).parent.glob("allkeys*"))
-    tailoring = hashlib.sha256(Path(__file__).with_name("collation.py").read_bytes()).hexdigest()[:16]
-    return f"babel {babel.__version__}; pyuca {','.join(tables)}; unicode {unicodedata.unidata_version}; " \
-           f"collation {tailoring}"
+    return {"babel": babel.__version__, "pyuca": ",".join(tables), "unicode": unicodedata.unidata_version,
+            "collation": hashlib.sha256(Path(__file__).with_name("collation.py").read_bytes()).hexdigest()[:16]}
 
 
 def shipped_order(identifier: str) -> tuple[str, ...] | None:

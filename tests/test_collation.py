@@ -34,8 +34,12 @@ def test_the_shipped_country_orders_are_those_sorted_now():
 
     from handbill import country_order
     from handbill.petition import sorted_country_codes
-    assert json.loads(country_order.SHIPPED.read_text(encoding="utf-8")) == \
-        json.loads(json.dumps(country_order.orders(sorted_country_codes)))
+    shipped = json.loads(country_order.SHIPPED.read_text(encoding="utf-8"))
+    here = country_order.made_with()
+    assert shipped["made_with"]["collation"] == here["collation"], "collation.py changed: make the file again"
+    if shipped["made_with"] != here:  # another Babel or Python: builds here sort for themselves, to the same order
+        pytest.skip(f"country_order.json was made with {shipped['made_with']}, this is {here}")
+    assert shipped == json.loads(json.dumps(country_order.orders(sorted_country_codes)))
 
 
 def test_a_build_reads_the_shipped_order_and_sorts_itself_without_it(monkeypatch):
@@ -44,6 +48,8 @@ def test_a_build_reads_the_shipped_order_and_sorts_itself_without_it(monkeypatch
     from babel import Locale
 
     from handbill import collation, country_order, petition
+    if not country_order._shipped():
+        pytest.skip("country_order.json was made with another Babel or Python than this")
     locales = [Locale.parse(code) for code in ("de", "tr", "uk", "vi", "sr_Latn", "zh_Hant")]
     petition._countries_in_order.cache_clear()
     collation._collator.cache_clear()
