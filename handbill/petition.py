@@ -160,9 +160,7 @@ def _countries_in_order(locale: Locale) -> tuple[tuple[str, str], ...]:
     """(code, name) of every country, sorted as the language sorts (Österreich with the O's in German):
     in the order shipped for this locale (country_order.py), or sorted here."""
     names = _country_names(locale)
-    shipped = shipped_order(str(locale))
-    if shipped is None or sorted(shipped) != sorted(names):
-        shipped = _sorted_codes(names, locale.language)
+    shipped = shipped_order(str(locale), names) or _sorted_codes(names, locale.language)
     return tuple((code, names[code]) for code in shipped)
 
 
@@ -176,10 +174,14 @@ def _sorted_codes(names: dict[str, str], language: str) -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda code: by_name(names[code])))
 
 
-def sorted_country_codes(identifier: str) -> tuple[str, ...]:
-    """The country codes of a Babel locale in its language's order, sorted now (for country_order.py)."""
-    locale = Locale.parse(identifier)
-    return _sorted_codes(_country_names(locale), locale.language)
+def country_names_of(identifier: str) -> dict[str, str]:
+    """The country names of a Babel locale (for country_order.py)."""
+    return _country_names(Locale.parse(identifier))
+
+
+def sorted_country_codes(identifier: str, names: dict[str, str]) -> tuple[str, ...]:
+    """These country names of a Babel locale in its language's order, sorted now (for country_order.py)."""
+    return _sorted_codes(names, Locale.parse(identifier).language)
 
 
 def build_form(settings: PetitionSettings, *, campaign: str, locale_code: str, locale: Locale,
