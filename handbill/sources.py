@@ -103,7 +103,7 @@ def check_slug(name: str, path: Path, diags: Diagnostics, what: str) -> bool:
     """Report a name that cannot be a URL part, with the fixed name to rename it to."""
     if SLUG.fullmatch(name) and name not in WINDOWS_DEVICES:
         return True
-    fixed = suggest_slug(name, what.split()[0])
+    fixed = _free_name(suggest_slug(name, what.split()[0]), path)
     if name in WINDOWS_DEVICES:
         diags.error(path, 0, 0, f"the {what} name `{name}` is reserved by Windows and cannot be used",
                     f"rename it, for example to `{name}-1`")
@@ -111,6 +111,17 @@ def check_slug(name: str, path: Path, diags: Diagnostics, what: str) -> bool:
         diags.error(path, 0, 0, f"the {what} name `{name}` cannot be used in a web address",
                     f"use only lowercase letters a-z, digits and -: rename it to `{fixed}`")
     return False
+
+
+def _free_name(slug: str, path: Path) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` ...: the first that no file or folder beside ``path`` has
+    (`MARIA.md` beside `maria.md` is not told to become `maria`)."""
+    suffix = path.suffix if path.suffix == STORY_SUFFIX else ""
+    candidate, number = slug, 1
+    while path.with_name(candidate + suffix).exists() and path.with_name(candidate + suffix) != path:
+        number += 1
+        candidate = f"{slug}-{number}"
+    return candidate
 
 
 def _walk(top: Path, root: Path, diags: Diagnostics) -> list[Path]:

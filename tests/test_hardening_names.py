@@ -59,11 +59,12 @@ WORLD = {
 S = "content/en/c/stories/"
 EXPECTED = [
     ("content/en/404", "the campaign name `404` cannot be used: it is a name the site needs for itself"),
-    ("content/en/River", "the campaign folder name `River` cannot be used in a web address", "rename it to `river`"),
+    ("content/en/River", "the campaign folder name `River` cannot be used in a web address",
+     "rename it to `river-2`"),  # river/ is there
     ("content/en/c/COM1.jpg", "the name `COM1.jpg` is reserved by Windows, so this file cannot be used there",
      "rename it, for example to `COM1-1.jpg`"),
     ("content/en/c/prn/photo.jpg", "the name `prn` is reserved by Windows"),
-    (S + "Bob.md", "the story file name `Bob` cannot be used in a web address", "rename it to `bob`"),
+    (S + "Bob.md", "the story file name `Bob` cannot be used in a web address", "rename it to `bob-2`"),  # bob.md is there
     (S + "Maria's Story.md", "the story file name `Maria's Story` cannot be used in a web address",
      "rename it to `marias-story`"),
     (S + "aux.md", "the story file name `aux` is reserved by Windows and cannot be used"),
