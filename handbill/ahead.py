@@ -30,6 +30,20 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+def fork_helper() -> int:
+    """``os.fork()`` for a helper process that must never run the build's own code: Ctrl+C is held
+    back in it (it would raise KeyboardInterrupt there before its ``try``, and unwind the build's
+    stack in the copy), so only the build process hears it, and ends the helper (SIGKILL)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pid = -1
+    try:
+        pid = os.fork()
+    finally:
+        if pid != 0:  # the build process (or no fork at all): Ctrl+C as before
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return pid
+
+
 class FoldersAhead:
     """Makes ``folders`` (path parts under ``root``, parents before children) in a process of its own."""
 
@@ -40,7 +54,7 @@ class FoldersAhead:
         if not can_fork():
             return
         try:
-            pid = os.fork()
+            pid = fork_helper()
         except OSError:
             return  # no process to spare: the workers make the folders as they write
         if pid == 0:

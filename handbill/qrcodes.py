@@ -15,7 +15,7 @@ import signal
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .ahead import can_fork
+from .ahead import can_fork, fork_helper
 
 PNG_SCALE = 10  # pixels per module
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
@@ -59,7 +59,7 @@ class CodesAhead:
             return
         read, write = os.pipe()
         try:
-            pid = os.fork()
+            pid = fork_helper()
         except OSError:
             os.close(read)
             os.close(write)

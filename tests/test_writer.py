@@ -553,3 +553,19 @@ def test_a_failed_build_stops_making_folders_and_leaves_nothing(previous: Path) 
             raise RuntimeError("a broken story")
     assert siblings(previous) == [] and not (previous.parent / "new-site").exists()
     assert snapshot(previous) == before
+
+
+def test_a_helper_process_never_hears_ctrl_c_and_the_build_still_does():
+    import signal
+    from handbill.ahead import fork_helper
+    read, write = os.pipe()
+    pid = fork_helper()
+    if pid == 0:
+        os.close(read)
+        os.write(write, b"1" if signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set()) else b"0")
+        os._exit(0)
+    os.close(write)
+    assert os.read(read, 1) == b"1"  # held back in the helper
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # and not in this process
