@@ -11,7 +11,8 @@ The inputs, all of them compared on every build:
 
 - every file under the content folder (path and bytes, hashed; links to folders by
   where they point) and under each theme folder the build used (the default theme,
-  which ships with handbill, like its code: path, size and modification time);
+  which ships with handbill, like its code: path, size and modification time, so an
+  edit to it that keeps both, as a copy with ``cp -p`` can, is not seen: ``-v`` builds);
 - the code: every module file the recording build had loaded (handbill, Jinja,
   Python-Markdown, Pillow, Babel, ...: path, size and modification time) and the
   Python version and executable;
