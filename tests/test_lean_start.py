@@ -238,10 +238,21 @@ def test_the_entry_point_builds_without_the_collector_and_exits_with_the_code_of
     assert (project / "site" / "index.html").is_file() is not broken
 
 
+def exit_code_of_run(cli) -> int:
+    """``cli.run()``, which exits: its exit code, with the collector put back as it was."""
+    import gc
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            cli.run()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    return exit_.value.code
+
+
 def test_a_bug_in_handbill_is_reported_in_plain_words_with_its_details(tmp_path, monkeypatch, capsys):
     """An exception no check foresaw: the volunteer reads first that it is not their files' fault,
     then the traceback a bug report needs; the exit code is not the one for content problems."""
-    import gc
     from conftest import write_project
     from handbill import cli, pipeline
     project = write_project(tmp_path / "project", MINIMAL)
@@ -252,13 +263,7 @@ def test_a_bug_in_handbill_is_reported_in_plain_words_with_its_details(tmp_path,
         raise FileNotFoundError(2, "No such file or directory", "/somewhere/inside")
 
     monkeypatch.setattr(pipeline.Planner, "plan", broken_planner)
-    try:
-        with pytest.raises(SystemExit) as exit_:
-            cli.run()
-    finally:
-        gc.unfreeze()
-        gc.enable()
-    assert exit_.value.code == cli.EXIT_BUG != 1
+    assert exit_code_of_run(cli) == cli.EXIT_BUG != 1
     stderr = capsys.readouterr().err
     first, _, rest = stderr.partition("\n")
     assert "bug in handbill itself" in first and "not because of a problem in your files" in first
@@ -269,20 +274,13 @@ def test_a_bug_in_handbill_is_reported_in_plain_words_with_its_details(tmp_path,
 def test_a_reader_that_stops_reading_is_no_bug(monkeypatch, capsys):
     """`handbill check | head -1`: writing to a pipe its reader closed is the reader's choice, said with
     the shell's code for it (141), not reported as a bug in handbill."""
-    import gc
     from handbill import cli
 
     def closed_pipe():
         raise BrokenPipeError(32, "Broken pipe")
 
     monkeypatch.setattr(cli, "main", closed_pipe)
-    try:
-        with pytest.raises(SystemExit) as exit_:
-            cli.run()
-    finally:
-        gc.unfreeze()
-        gc.enable()
-    assert exit_.value.code == cli.EXIT_PIPE_CLOSED == 141
+    assert exit_code_of_run(cli) == cli.EXIT_PIPE_CLOSED == 141
     assert "bug" not in capsys.readouterr().err
 
 
