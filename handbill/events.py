@@ -26,7 +26,7 @@ from babel.dates import format_time, get_timezone_name
 from .diagnostics import Diagnostics, did_you_mean
 from .formats import LocaleFormats, to_digits
 from .localecodes import country_codes, text_direction
-from .scaffold import ascii_slug
+from .slugs import ascii_slug
 
 UTC = dt.timezone.utc
 ON_CAMPAIGN_PAGE = 5  # upcoming events listed on the campaign page; the events page has them all

@@ -12,28 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics, did_you_mean
 from .project import canonical_locale, load_site_config
+from .slugs import ascii_slug
 from .sources import RESERVED, SLUG, WINDOWS_DEVICES, is_junk
 
-MAX_SLUG = 60
 # Keys a volunteer never writes by hand: `new` leaves them out on purpose.
 MANAGED_KEYS = frozenset({"source_hash"})  # written by the translation tools
 
-# Letters that Unicode decomposition does not turn into ASCII.
-_LATIN = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
-          "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "ħ": "h", "Ħ": "h", "ŋ": "ng",
-          "ſ": "s", "&": " and "}
-_CYRILLIC = dict(zip("абвгдезийклмнопрстуфыэ", "abvgdezijklmnoprstufye")) | {
-    "ё": "yo", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "yu",
-    "я": "ya", "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dz"}
-_GREEK = dict(zip("αβγδεζηικλμνξοπρσςτυφω", "avgdeziiklmnxoprsstyfo")) | {"θ": "th", "χ": "ch", "ψ": "ps"}  # ELOT 743
-_TABLE = _LATIN | _CYRILLIC | _GREEK
-_APOSTROPHES = "'’ʼ`´"
 
 
 class ScaffoldRefused(Exception):
@@ -42,29 +31,6 @@ class ScaffoldRefused(Exception):
     def __init__(self, message: str, hint: str):
         super().__init__(message)
         self.message, self.hint = message, hint
-
-
-def ascii_slug(text: str) -> str:
-    """A lowercase ASCII slug of ``text`` (``Maria's first day`` -> ``marias-first-day``); '' when nothing is left.
-
-    Accents are dropped, other Latin letters, Cyrillic and Greek are transliterated;
-    scripts without a simple Latin spelling (Arabic, Devanagari, ...) leave nothing.
-    """
-    letters = []
-    for char in unicodedata.normalize("NFKC", text):
-        if char in _APOSTROPHES:
-            continue
-        decomposed = unicodedata.normalize("NFKD", char)
-        for candidate in (char, char.lower(), decomposed[:1], decomposed[:1].lower()):  # й before и, έ as ε
-            if candidate in _TABLE:
-                letters.append(_TABLE[candidate])
-                break
-        else:
-            letters.append(decomposed.encode("ascii", "ignore").decode("ascii") or " ")
-    slug = re.sub(r"[^a-z0-9]+", "-", "".join(letters).lower()).strip("-")
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
-    return slug
 
 
 def yaml_text(value: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .slugs import ascii_slug
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx", "node_modules", "__pycache__"}
@@ -91,8 +92,6 @@ def suggest_slug(name: str, what: str = "story") -> str:
     """The nearest valid slug: `Maria's Story` -> `marias-story`, `Straße` -> `strasse`, `марія` -> `mariia`
     (as `new story` makes them); a name with no Latin spelling (`قصة-مريم`) -> `story-` and a short
     code of its own, so two such files are never told to take one name."""
-    from .scaffold import ascii_slug  # (scaffold reads this module's rules)
-
     slug = ascii_slug(name)
     if slug and SLUG.fullmatch(slug) and slug not in WINDOWS_DEVICES:
         return slug

@@ -11,8 +11,9 @@ import pytest
 
 from conftest import BUILD_PY, MINIMAL, REPO, build_files, h1, parse_html, run_build, text_of
 from handbill import Diagnostics, schema
-from handbill.scaffold import (MANAGED_KEYS, ScaffoldRefused, ascii_slug, campaign_text, new_campaign, new_story,
+from handbill.scaffold import (MANAGED_KEYS, ScaffoldRefused, campaign_text, new_campaign, new_story,
                                story_text, yaml_text)
+from handbill.slugs import ascii_slug
 from handbill.yamlfile import parse_yaml
 
 
