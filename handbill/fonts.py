@@ -292,6 +292,8 @@ def shape(text: str, fonts: FontSet, weight: str, base: str) -> Shaped:
         if owner[i] != i:
             chosen[i] = chosen[owner[i]] if owner[i] >= 0 else DROPPED
     dropped = [face is DROPPED for face in chosen]
+    for i in _emptied_brackets(text, dropped):
+        dropped[i] = True
     for i in _stranded_spaces(text, dropped):
         dropped[i] = True
     kept = [i for i in range(len(text)) if not dropped[i]]
@@ -319,6 +321,20 @@ def _neighbours_face(ch: str, at: int, chosen: list[FontFace | None], faces: tup
     if face is None and ch.isspace():
         face = before or after or faces[0]  # a space no font has still separates words
     return face or DROPPED
+
+
+def _emptied_brackets(text: str, dropped: list[bool]) -> list[int]:
+    """Brackets whose whole content was left out ("we (😀) go"), with the spaces inside: they go too."""
+    emptied: list[int] = []
+    for i, ch in enumerate(text):
+        if dropped[i] or unicodedata.category(ch) != "Ps":
+            continue
+        end = i + 1
+        while end < len(text) and (dropped[end] or text[end].isspace()):
+            end += 1
+        if end < len(text) and unicodedata.category(text[end]) == "Pe" and any(dropped[i + 1:end]):
+            emptied += [i, end, *(k for k in range(i + 1, end) if not dropped[k])]
+    return emptied
 
 
 def _stranded_spaces(text: str, dropped: list[bool]) -> list[int]:

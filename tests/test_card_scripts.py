@@ -72,6 +72,7 @@ def test_left_out_emoji_leave_no_double_space_nor_a_space_before_a_comma():
     fonts = load_fonts(THEME)
     assert shape("We marched ✊🏿 together 👨‍👩‍👧‍👦 — 🇺🇦🇵🇸🏳️‍🌈", fonts, BOLD, "ltr").text == "We marched together —"
     assert shape("— Zoë 👩🏾‍⚕️, Ohio", fonts, REGULAR, "ltr").text == "— Zoë, Ohio"
+    assert shape("we (😀) go [ 🎉 ] now (ok 🎉)", fonts, REGULAR, "ltr").text == "we go now (ok)"
     assert shape("We won 🎉! (🎉 at last)", fonts, BOLD, "ltr").text == "We won! (at last)"
     assert shape("مرحبا 🎉، صديقي", fonts, BOLD, "rtl").text == "مرحبا، صديقي"
 
