@@ -159,12 +159,16 @@ def _cleaner(tags: frozenset[str]) -> nh3.Cleaner:
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     """A second, stricter URL check after nh3's own: scheme read with all whitespace removed
-    ('jav  ascript:' is dropped too), and every candidate of a srcset checked."""
+    ('jav  ascript:' is dropped too), and every candidate of a srcset checked. And nothing a page
+    loads by itself (a picture, a video, a poster) may come from another site: the rewriter made
+    those links, but a tag it could not see (inside what it took for a comment) ends here."""
     if attribute in ("href", "src", "poster") and _scheme(value) not in _SCHEMES_OR_NONE:
         return None
+    if attribute in ("src", "poster") and element != "a" and _is_remote(value):
+        return None
     if attribute == "srcset":
-        urls = (candidate.split()[0] for candidate in value.split(",") if candidate.strip())
-        if any(_scheme(url) not in ("", "http", "https") for url in urls):
+        urls = [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+        if any(_scheme(url) not in ("", "http", "https") or _is_remote(url) for url in urls):
             return None
     return value
 
@@ -204,9 +208,10 @@ def _web_address(href: str) -> bool:
 
 
 def _is_remote(url: str) -> bool:
-    """An address on another site: http(s)://... or //host/..."""
-    parts = _split(url)
-    return bool(parts and (parts.netloc or parts.scheme in ("http", "https")))
+    """An address on another site, as a browser reads it: http(s)://..., or //host/... however many
+    slashes and backslashes start it (``/\\host``), whatever spaces or control characters are in it."""
+    squeezed = _INVISIBLE.sub("", htmllib.unescape(url)).replace("\\", "/")
+    return squeezed.startswith("//") or _scheme(squeezed) in ("http", "https")
 
 
 def _is_local(url: str) -> bool:
@@ -349,7 +354,7 @@ class _Rewriter(HTMLParser):
         new = self._rewrite_tag(tag, first)
         if new is not None:
             self._edits.append((start, end, new))
-        if tag == "a" and not self._self_closing:
+        if tag == "a":  # (an <a .../> too: a browser leaves it open)
             self._links_open += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
