@@ -30,61 +30,73 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def fork_helper() -> int:
-    """``os.fork()`` for a helper process that must never run the build's own code: Ctrl+C is held
-    back in it (it would raise KeyboardInterrupt there before its ``try``, and unwind the build's
-    stack in the copy), so only the build process hears it, and ends the helper (SIGKILL)."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    pid = -1
-    try:
-        pid = os.fork()
-    finally:
-        if pid != 0:  # the build process (or no fork at all): Ctrl+C as before
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    return pid
+class Helper:
+    """A forked process that does one piece of a build's work on a core the build leaves idle.
 
+    Ctrl+C is held back while it is forked, and in it for good: heard in the helper before its
+    ``try``, it would unwind a copy of the build's stack there; and the build process hears it only
+    once the helper's pid is kept, so :meth:`stop` can end it. Its owner keeps the object before
+    calling :meth:`start`, for the same reason."""
 
-class FoldersAhead:
-    """Makes ``folders`` (path parts under ``root``, parents before children) in a process of its own."""
-
-    def __init__(self, root: Path, folders: Sequence[tuple[str, ...]]) -> None:
-        self._root = root
-        self._folders = folders
+    def __init__(self) -> None:
         self._pid: int | None = None
+
+    def start(self) -> bool:
+        """Fork the helper (it runs :meth:`work`); False where fork is unsafe or fails."""
         if not can_fork():
-            return
+            return False
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            pid = fork_helper()
-        except OSError:
-            return  # no process to spare: the workers make the folders as they write
-        if pid == 0:
-            code = 0
-            try:
-                for parts in folders:
-                    make_folder(root.joinpath(*parts))
-            except BaseException:  # noqa: BLE001 - a full disk or the like: the build's own writes report it
+            pid = os.fork()
+            if pid == 0:
                 code = 1
-            finally:
-                os._exit(code)
-        self._pid = pid
+                try:
+                    self.work()
+                    code = 0
+                except BaseException:  # noqa: BLE001 - a full disk or the like: the build's own work reports it
+                    pass
+                finally:
+                    os._exit(code)
+            self._pid = pid
+        except OSError:
+            return False  # no process to spare: the build does the work itself
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # (the helper never gets here)
+        return True
+
+    def work(self) -> None:
+        raise NotImplementedError
 
     def stop(self) -> None:
-        """Make no more folders; returns when the process has ended."""
+        """End the helper now; returns when it has ended."""
         if self._pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
-        self._wait()
+        self.wait()
 
-    def remove_unused(self, used: AbstractSet[tuple[str, ...]]) -> None:
-        """Wait for the process, then remove the folders it was to make that are not ``used``."""
-        self._wait()
-        for parts in reversed(self._folders):  # children before parents
-            if parts not in used:
-                with contextlib.suppress(OSError):  # not made, or not empty: something of the site is in it
-                    os.rmdir(self._root.joinpath(*parts))
-
-    def _wait(self) -> None:
+    def wait(self) -> None:
         if self._pid is not None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._pid, 0)
             self._pid = None
+
+
+class FoldersAhead(Helper):
+    """Makes ``folders`` (path parts under ``root``, parents before children) in a helper process."""
+
+    def __init__(self, root: Path, folders: Sequence[tuple[str, ...]]) -> None:
+        super().__init__()
+        self._root = root
+        self._folders = folders
+
+    def work(self) -> None:
+        for parts in self._folders:
+            make_folder(self._root.joinpath(*parts))
+
+    def remove_unused(self, used: AbstractSet[tuple[str, ...]]) -> None:
+        """Wait for the process, then remove the folders it was to make that are not ``used``."""
+        self.wait()
+        for parts in reversed(self._folders):  # children before parents
+            if parts not in used:
+                with contextlib.suppress(OSError):  # not made, or not empty: something of the site is in it
+                    os.rmdir(self._root.joinpath(*parts))

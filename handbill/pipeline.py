@@ -179,7 +179,9 @@ def _work_ahead(output: StagedOutput | None, codes_ahead: list[CodesAhead], site
         output.make_folders_ahead(likely_story_pages(inventory, site.locales, routes))
     campaigns = sorted({file.campaign for file in inventory.files.get(site.default_locale, {}).values()
                         if file.kind == "campaign"})
-    codes_ahead.append(CodesAhead(sheet_urls(routes, [(locale, c) for locale in site.locales for c in campaigns])))
+    codes = CodesAhead(sheet_urls(routes, [(locale, c) for locale in site.locales for c in campaigns]))
+    codes_ahead.append(codes)  # kept first: stopped if the start is interrupted
+    codes.start()
 
 
 def _meanwhile(environment: jinja2.Environment, routes: Routes, sites: Mapping[str, LocaleSite],

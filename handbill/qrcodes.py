@@ -7,15 +7,13 @@ the preview server does not redraw them on every save.
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import pickle
-import signal
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .ahead import can_fork, fork_helper
+from .ahead import Helper
 
 PNG_SCALE = 10  # pixels per module
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
@@ -30,10 +28,12 @@ class QRImages:
 
 
 _DRAWN_AHEAD: dict[str, QRImages] = {}  # drawn by another process (CodesAhead), taken by qr_images
+_DRAWN: set[str] = set()  # what qr_images has answered in this process (it remembers them)
 
 
 @lru_cache(maxsize=512)
 def qr_images(url: str) -> QRImages:
+    _DRAWN.add(url)
     if url in _DRAWN_AHEAD:
         return _DRAWN_AHEAD.pop(url)
     import segno  # 17 ms with the urllib.request its SVG writer loads: a build loads it while workers render
@@ -46,42 +46,43 @@ def qr_images(url: str) -> QRImages:
     return QRImages(url, svg.getvalue(), png.getvalue(), width)
 
 
-class CodesAhead:
-    """QR codes drawn by a forked process while the build reads its content, on the core that is
+class CodesAhead(Helper):
+    """QR codes drawn by a helper process while the build reads its content, on the core that is
     idle then: loading segno and drawing five codes cost 50-60 ms of the build process, while the
     text workers kept both cores busy. :meth:`collect` hands them to :func:`qr_images`; whatever
-    the process did not draw (it failed, fork is unsafe here) is drawn there as before."""
+    the helper did not draw (it failed, fork is unsafe here) is drawn there as before. Codes this
+    process has drawn already (an earlier build of ``serve`` or of a test) are not asked for."""
 
     def __init__(self, urls: list[str]) -> None:
-        self._pid: int | None = None
-        self._pipe: int | None = None
-        if not urls or not can_fork():
-            return
-        read, write = os.pipe()
-        try:
-            pid = fork_helper()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:
-            os.close(read)
-            code = 1
-            try:
-                with os.fdopen(write, "wb") as out:
-                    out.write(pickle.dumps({url: qr_images(url) for url in urls}))
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        self._pid, self._pipe = pid, read
+        super().__init__()
+        self._urls = [url for url in dict.fromkeys(urls) if url not in _DRAWN]
+        self._pipe: tuple[int, int] | None = None
+
+    def start(self) -> bool:
+        if not self._urls:
+            return False
+        self._pipe = os.pipe()
+        if super().start():
+            os.close(self._pipe[1])
+            return True
+        os.close(self._pipe[0])
+        os.close(self._pipe[1])
+        self._pipe = None
+        return False
+
+    def work(self) -> None:
+        assert self._pipe is not None
+        os.close(self._pipe[0])
+        with os.fdopen(self._pipe[1], "wb") as out:
+            out.write(pickle.dumps({url: qr_images(url) for url in self._urls}))
 
     def collect(self) -> None:
-        """Wait for the codes and give them to :func:`qr_images` (nothing if the process failed)."""
+        """Wait for the codes and give them to :func:`qr_images` (nothing if the helper failed)."""
         if self._pipe is None:
             return
+        _DRAWN_AHEAD.clear()  # (anything an earlier build's helper drew and nobody asked for)
         try:
-            with os.fdopen(self._pipe, "rb") as pipe:
+            with os.fdopen(self._pipe[0], "rb") as pipe:
                 data = pipe.read()
             drawn = pickle.loads(data) if data else {}
             _DRAWN_AHEAD.update(drawn if isinstance(drawn, dict) else {})
@@ -89,19 +90,11 @@ class CodesAhead:
             pass
         finally:
             self._pipe = None
-            self._reap()
+            self.wait()
 
     def stop(self) -> None:
-        """Not needed after all (the build failed first): end the process."""
+        """Not needed after all (the build failed first): end the helper."""
         if self._pipe is not None:
-            os.close(self._pipe)
+            os.close(self._pipe[0])
             self._pipe = None
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-        self._reap()
-
-    def _reap(self) -> None:
-        if self._pid is not None:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
-            self._pid = None
+        super().stop()

@@ -268,7 +268,8 @@ class StagedOutput:
             with contextlib.suppress(ValueError):
                 parts = _parts(relpath)
                 folders.update(dict.fromkeys(parts[:i] for i in range(1, len(parts))))
-        self._ahead = FoldersAhead(self.staging, list(folders))
+        self._ahead = FoldersAhead(self.staging, list(folders))  # kept first: stopped if the start is interrupted
+        self._ahead.start()
 
     def adopt(self, relpaths: Sequence[str]) -> None:
         """Record files written by workers (:meth:`write_in_worker`) as written by this build."""

@@ -3,6 +3,7 @@ Letter), and its QR code decoded back to the campaign's address with source=prin
 from __future__ import annotations
 
 import io
+import os
 import json
 import re
 import subprocess
@@ -160,18 +161,25 @@ def test_the_printed_qr_code_scans(browser_page):
 
 
 def test_codes_drawn_ahead_by_another_process_are_those_drawn_here(monkeypatch):
-    from handbill import qrcodes
-    monkeypatch.setattr(qrcodes, "can_fork", lambda: True)  # (other tests may leave a thread behind)
+    from handbill import ahead, qrcodes
+    monkeypatch.setattr(ahead, "can_fork", lambda: True)  # (other tests may leave a thread behind)
     urls = [f"https://example.org/ahead-{n}/?source=print" for n in range(3)]
-    ahead = qrcodes.CodesAhead(urls)
-    ahead.collect()
+    codes = qrcodes.CodesAhead(urls)
+    assert codes.start()
+    codes.collect()
     drawn = {url: qrcodes._DRAWN_AHEAD.pop(url) for url in urls}
-    assert set(drawn) == set(urls)
     for url in urls:
         assert drawn[url] == qr_images.__wrapped__(url)  # drawn here, now, without any cache
+    others = [f"https://example.org/again-{n}/" for n in range(2)]
+    qr_images(others[0])
+    assert qrcodes.CodesAhead(others)._urls == others[1:]  # what this process has drawn is not asked for again
     stopped = qrcodes.CodesAhead(["https://example.org/never-needed/"])
+    assert stopped.start()
+    pid = stopped._pid
     stopped.stop()
-    assert stopped._pid is None and "https://example.org/never-needed/" not in qrcodes._DRAWN_AHEAD
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # ended and reaped
+    assert stopped._pid is None and stopped._pipe is None
 
 
 def test_a_build_leaves_the_qr_codes_to_another_process(tmp_path):
