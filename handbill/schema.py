@@ -292,8 +292,14 @@ def _in_years(when: DateOrTime, text: str, key: str) -> DateOrTime:
     return when
 
 
+MAX_ADDRESS = 1000  # characters; a print sheet's QR code holds about 2300, and no campaign needs more
+
+
 def _check_url(text: str, key: str, spec: Field) -> str:
     example = spec.example or "https://example.org/"
+    if len(text) > MAX_ADDRESS:
+        raise _Invalid(f"{key} is {len(text)} characters long, more than a web address needs (at most {MAX_ADDRESS})",
+                       f"copy the address again from your browser's address bar, like {example}")
     try:
         parts = urlsplit(text)
     except ValueError:  # e.g. an unclosed [ in the host part
@@ -311,6 +317,8 @@ def _check_url(text: str, key: str, spec: Field) -> str:
         raise _Invalid(f"{key} contains spaces or quotes, which a web address cannot have",
                        "copy the address again from your browser's address bar")
     try:
+        if parts.port == 0:
+            raise ValueError("port 0")
         return web_address(text)
     except (UnicodeError, ValueError):  # a label IDNA cannot spell (too long, a symbol), a port past 65535
         raise _Invalid(f"{key} is not a web address a browser can open: {text!r}",
@@ -328,8 +336,14 @@ def web_address(address: str) -> str:
         return address
     parts = urlsplit(address)
     host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else idna.encode(host, uts46=True, transitional=False).decode("ascii")
-    netloc = host + (f":{parts.port}" if parts.port else "")
+    if ":" in host:  # an IPv6 address is ASCII
+        host = f"[{host}]"
+    elif not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        except idna.IDNAError:  # what IDNA 2008 refuses (an emoji) browsers still open, as IDNA 2003 spells it
+            host = host.encode("idna").decode("ascii")
+    netloc = host + (f":{parts.port}" if parts.port is not None else "")
     return urlunsplit(parts._replace(netloc=netloc)._replace(
         path=_ascii(parts.path), query=_ascii(parts.query), fragment=_ascii(parts.fragment)))
 

@@ -242,3 +242,23 @@ def test_an_address_no_browser_can_open_is_an_error_not_a_crash(make_project):
     assert [p.splitlines()[0] for p in problems(stderr)] == [
         "content/en/c/campaign.yaml:3:13: petition.endpoint is not a web address a browser can open: "
         "'https://пример.рф:99999/sign'"]
+
+
+@pytest.mark.parametrize("endpoint, accepted", [
+    ("https://forms.example.org:99999/sign", None), ("https://forms.example.org:abc/sign", None),
+    ("https://my_site.example.org/знак", "https://my_site.example.org/%D0%B7%D0%BD%D0%B0%D0%BA"),
+    ("https://☕.ws/sign", "https://xn--53h.ws/sign"),  # IDNA 2008 refuses it; browsers open it
+    ("https://example.org/" + "x" * 1000, None),  # a print sheet's QR code could not hold it
+])
+def test_addresses_browsers_open_are_kept_and_the_rest_are_errors(make_project, endpoint, accepted):
+    from conftest import run_build
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml":
+                            f"title: Clean water\npetition:\n  endpoint: {endpoint}\n"})
+    code, _, stderr = run_build(project)
+    if accepted is None:
+        assert code == 1 and "Traceback" not in stderr and "petition.endpoint" in stderr
+        return
+    assert code == 0, stderr
+    form = next(f for f in parse_html((project / "site/c/index.html").read_bytes()).iter("form")
+                if f.get("method") == "post")
+    assert form.get("action") == accepted
