@@ -77,15 +77,15 @@ def active_file_problem(name: str) -> tuple[str, str] | None:
     hint = ("for a picture, export it as PNG or JPEG; a file you trust (like the site's logo) belongs in the "
             "theme's static/ folder")
     if suffix != suffixes[-1]:  # a part in the middle of the name: without it, the file is what its end says
-        hint = f"rename it without `{suffix}`, like `{_without(name, suffix)}`"
+        hint = f"rename it without `{suffix}`, like `{_without_active(name)}`"
     return f"`{name}` is not published: a {suffix} file opened from your site could run a script there", hint
 
 
-def _without(name: str, suffix: str) -> str:
-    """``name`` with its last ``suffix`` part (in any case) left out: ``x.html.zz`` -> ``x.zz``."""
-    parts = name.rstrip(". ").split(".")
-    index = max(i for i in range(1, len(parts)) if "." + parts[i].lower() == suffix)
-    return ".".join(parts[:index] + parts[index + 1:])
+def _without_active(name: str) -> str:
+    """``name`` without the active parts in its middle: ``x.js.html.pdf`` -> ``x.pdf``."""
+    first, *middle, last = name.rstrip(". ").split(".")
+    kept = [part for part in middle if "." + part.lower() not in ACTIVE_SUFFIXES or part.lower() == "pl"]
+    return ".".join([first, *kept, last])
 
 
 def suggest_slug(name: str, what: str = "story") -> str:

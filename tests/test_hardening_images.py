@@ -65,6 +65,8 @@ def test_files_that_could_run_script_are_never_published(make_project):
         f"content/media/trailing.html.: `trailing.html.` is not published: a .html {why}",
         f"content/media/upload.php: `upload.php` is not published: a .php {why}",
     ]
+    (double,) = [block for block in problems(stderr) if block.startswith("content/media/double.html.zz")]
+    assert double.splitlines()[1] == "  hint: rename it without `.html`, like `double.zz`"
 
 
 def shapes_world() -> dict[str, str | bytes]:
