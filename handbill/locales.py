@@ -199,21 +199,23 @@ def _check_added_items(original: Source, translation: Source, spec: Field, diags
     its settings from: one without a required key (an event's date) would be left out without a word.
     Returns the dotted keys of the items reported."""
     reported: set[str] = set()
-    for key, field in (spec.keys or {}).items():
+    for key, list_spec in (spec.keys or {}).items():
         items, before = translation.meta.get(key), original.meta.get(key)
-        if field.kind != "list" or field.item is None or field.item.kind != "map" \
+        if list_spec.kind != "list" or list_spec.item is None or list_spec.item.kind != "map" \
                 or not _list_of_maps(items) or not _list_of_maps(before):
             continue
         for index in range(len(before), len(items)):
-            for name, child in (field.item.keys or {}).items():
-                if child.required and name not in items[index] and f"{key}.{index}" not in reported:
-                    reported.add(f"{key}.{index}")
-                    line, col = translation.data.where(f"{key}.{index}")
-                    diags.error(translation.file.path, line, col,
-                                f"`{key}` has {len(items)} items here but {len(before)} in the original, and the "
-                                f"item this translation adds (number {index + 1}) has no `{name}`",
-                                f"to translate the original's items, write them in the same order; an item only "
-                                f"this language has needs its own `{name}`")
+            missing = next((name for name, child in (list_spec.item.keys or {}).items()
+                            if child.required and name not in items[index]), None)
+            if missing is None:
+                continue
+            reported.add(f"{key}.{index}")
+            line, col = translation.data.where(f"{key}.{index}")
+            diags.error(translation.file.path, line, col,
+                        f"`{key}` has {len(items)} items here but {len(before)} in the original, and the "
+                        f"item this translation adds (number {index + 1}) has no `{missing}`",
+                        f"to translate the original's items, write them in the same order; an item only "
+                        f"this language has needs its own `{missing}`")
     return reported
 
 
