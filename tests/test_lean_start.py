@@ -210,6 +210,7 @@ def test_a_plain_build_loads_neither_pillow_nor_python_markdown(make_project):
     assert (project / "site/index.html").is_file()
     assert "handbill.pipeline" in loaded and "cmarkgfm" in loaded
     assert not {"PIL", "markdown", "handbill.cards", "handbill.fonts", "handbill.images"} & loaded
+    assert not {"xml.sax.saxutils", "urllib.request"} & loaded  # (segno's are loaded by the QR helper only)
 
 
 @pytest.mark.parametrize("broken", [False, True])
@@ -294,6 +295,20 @@ def test_stripping_controls_from_ascii_text_removes_what_the_pattern_removes():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert strip_controls(text) == CONTROL_CHARACTERS.sub("", text), repr(text)
     assert strip_controls("line\x00 one\x7f\ttab\nnew\x1b[31m") == "line one\ttab\nnew[31m"
+
+
+def test_feed_escaping_writes_what_saxutils_writes():
+    """xml_text and xml_attr give the bytes of xml.sax.saxutils' escape and quoteattr (after the characters
+    XML cannot hold are dropped), for any text: the feeds no longer load saxutils and its urllib.request."""
+    import random
+    from xml.sax.saxutils import escape, quoteattr
+    from handbill.feeds import _NOT_XML, xml_attr, xml_text
+    rng = random.Random(11)
+    alphabet = ['"', "'", "&", "<", ">", "\n", "\r", "\t", ";", "#", "a", " ", "é", "\x00", "\x0b", "\ud800", "😀"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        kept = _NOT_XML.sub("", text)
+        assert (xml_text(text), xml_attr(text)) == (escape(kept), quoteattr(kept)), repr(text)
 
 
 def test_build_py_keeps_handbills_compiled_modules_even_where_the_environment_says_not_to(tmp_path):
