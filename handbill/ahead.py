@@ -1,4 +1,7 @@
-"""A first build's page folders, made by another process while the content is still being read.
+"""Work done ahead by forked helper processes, on the core a build leaves idle while it starts and reads.
+
+The first build's page folders (:class:`FoldersAhead`), and any work that hands a value back
+(:class:`ResultAhead`: the content's fingerprint, the print sheets' QR codes).
 
 Making a folder is the kernel's work, and on some disks a slow part of a build: ext4
 without a journal walks past every inode freed in the last minute for each new one, so
@@ -15,11 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
 import sys
 import threading
 from pathlib import Path
-from typing import AbstractSet, Sequence
+from typing import AbstractSet, Any, Callable, Sequence
 
 from .inplace import make_folder
 
@@ -79,6 +83,52 @@ class Helper:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._pid, 0)
             self._pid = None
+
+
+class ResultAhead(Helper):
+    """A helper that calls ``compute`` and sends back what it returns, pickled, through a pipe."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        super().__init__()
+        self._compute = compute
+        self._pipe: tuple[int, int] | None = None
+
+    def start(self) -> bool:
+        self._pipe = os.pipe()
+        if super().start():
+            os.close(self._pipe[1])
+            return True
+        os.close(self._pipe[0])
+        os.close(self._pipe[1])
+        self._pipe = None
+        return False
+
+    def work(self) -> None:
+        assert self._pipe is not None
+        os.close(self._pipe[0])
+        with os.fdopen(self._pipe[1], "wb") as out:
+            out.write(pickle.dumps(self._compute()))  # (nothing is written when it raises)
+
+    def result(self, default: Any = None) -> Any:
+        """Wait for the value; ``default`` when the helper failed, was not started, or was asked already."""
+        if self._pipe is None:
+            return default
+        try:
+            with os.fdopen(self._pipe[0], "rb") as pipe:
+                data = pipe.read()
+            return pickle.loads(data) if data else default
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return default
+        finally:
+            self._pipe = None
+            self.wait()
+
+    def stop(self) -> None:
+        """Not needed after all: end the helper."""
+        if self._pipe is not None:
+            os.close(self._pipe[0])
+            self._pipe = None
+        super().stop()
 
 
 class FoldersAhead(Helper):

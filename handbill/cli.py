@@ -135,6 +135,7 @@ def run_build(args: argparse.Namespace) -> int:
         return _report_unchanged(look.reusable, diags, console, args, started)  # (-v shows every step of a build)
     from .pipeline import BuildOptions, build  # imported only now: the check above must stay quick
 
+    look.settle()  # (before anything is read: see unchanged.Look.settle)
     options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
     try:
         result = build(options, diags, console=console)

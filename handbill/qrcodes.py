@@ -8,12 +8,10 @@ the preview server does not redraw them on every save.
 from __future__ import annotations
 
 import io
-import os
-import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .ahead import Helper
+from .ahead import ResultAhead
 
 PNG_SCALE = 10  # pixels per module
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
@@ -46,7 +44,7 @@ def qr_images(url: str) -> QRImages:
     return QRImages(url, svg.getvalue(), png.getvalue(), width)
 
 
-class CodesAhead(Helper):
+class CodesAhead(ResultAhead):
     """QR codes drawn by a helper process while the build reads its content, on the core that is
     idle then: loading segno and drawing five codes cost 50-60 ms of the build process, while the
     text workers kept both cores busy. :meth:`collect` hands them to :func:`qr_images`; whatever
@@ -54,47 +52,17 @@ class CodesAhead(Helper):
     process has drawn already (an earlier build of ``serve`` or of a test) are not asked for."""
 
     def __init__(self, urls: list[str]) -> None:
-        super().__init__()
+        super().__init__(self._draw)
         self._urls = [url for url in dict.fromkeys(urls) if url not in _DRAWN]
-        self._pipe: tuple[int, int] | None = None
 
     def start(self) -> bool:
-        if not self._urls:
-            return False
-        self._pipe = os.pipe()
-        if super().start():
-            os.close(self._pipe[1])
-            return True
-        os.close(self._pipe[0])
-        os.close(self._pipe[1])
-        self._pipe = None
-        return False
+        return bool(self._urls) and super().start()
 
-    def work(self) -> None:
-        assert self._pipe is not None
-        os.close(self._pipe[0])
-        with os.fdopen(self._pipe[1], "wb") as out:
-            out.write(pickle.dumps({url: qr_images(url) for url in self._urls}))
+    def _draw(self) -> dict[str, QRImages]:
+        return {url: qr_images(url) for url in self._urls}
 
     def collect(self) -> None:
         """Wait for the codes and give them to :func:`qr_images` (nothing if the helper failed)."""
-        if self._pipe is None:
-            return
         _DRAWN_AHEAD.clear()  # (anything an earlier build's helper drew and nobody asked for)
-        try:
-            with os.fdopen(self._pipe[0], "rb") as pipe:
-                data = pipe.read()
-            drawn = pickle.loads(data) if data else {}
-            _DRAWN_AHEAD.update(drawn if isinstance(drawn, dict) else {})
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            pass
-        finally:
-            self._pipe = None
-            self.wait()
-
-    def stop(self) -> None:
-        """Not needed after all (the build failed first): end the helper."""
-        if self._pipe is not None:
-            os.close(self._pipe[0])
-            self._pipe = None
-        super().stop()
+        drawn = self.result({})
+        _DRAWN_AHEAD.update(drawn if isinstance(drawn, dict) else {})

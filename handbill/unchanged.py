@@ -33,13 +33,14 @@ lists the inputs it checks.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from .cache import cache_root, write_atomic
 from .filedigests import read_whole
@@ -91,18 +92,37 @@ class Look:
     reusable: Recorded | None = None
     content: str = ""  # fingerprint of the content folder, taken before the build
     themes: dict[str, str] = field(default_factory=dict)  # theme folder -> fingerprint, taken before the build
+    _fingerprinting: Any = field(default=None, repr=False)  # the helper taking ``content``, until settle()
+
+    def settle(self) -> None:
+        """Wait for the content's fingerprint, when a helper process is taking it. The build must call
+        this before it reads the content: a file saved after its fingerprint was taken is then seen as
+        changed by the next build, whichever version this build read."""
+        if self._fingerprinting is not None:
+            self.content = self._fingerprinting.result("")
+            self._fingerprinting = None
 
 
 def reuse(inputs: BuildInputs) -> Look:
     """Look at the inputs; ``.reusable`` is the recorded build when nothing it depended on has changed.
 
     The fingerprints are taken here, before anything is built, so a file saved while the
-    build runs is seen as changed by the next one.
+    build runs is seen as changed by the next one. With no record to compare with (a first
+    build, a build after the cache was deleted) the content's fingerprint, which only the
+    record needs, is taken by a helper process while this one loads the rest of handbill
+    (30 ms of a cold build on the core that is idle then): see :meth:`Look.settle`.
     """
     look = Look(inputs)
     try:
-        look.content = _tree(inputs.content.resolve())
-        record = json.loads(record_path(inputs).read_text(encoding="utf-8"))
+        text = record_path(inputs).read_text(encoding="utf-8")
+    except OSError:
+        look._fingerprinting = _fingerprint_ahead(inputs.content)
+        if look._fingerprinting is None:
+            look.content = _content_tree(inputs.content)
+        return look
+    look.content = _content_tree(inputs.content)
+    try:
+        record = json.loads(text)
         if record.get("format") != FORMAT:
             return look
         look.themes = {folder: _theme_tree(Path(folder)) for folder in record["themes"]}
@@ -121,12 +141,32 @@ def reuse(inputs: BuildInputs) -> Look:
     return look
 
 
+def _content_tree(content: Path) -> str:
+    """The content folder's fingerprint; "" (nothing will be recorded) when it cannot be taken."""
+    try:
+        return _tree(content.resolve())
+    except (OSError, _Unsure):
+        return ""
+
+
+def _fingerprint_ahead(content: Path) -> Any:
+    """A started helper process taking the content's fingerprint, or None where none can be forked."""
+    from .ahead import ResultAhead  # (not loaded by a build that finds nothing changed)
+
+    helper = ResultAhead(functools.partial(_content_tree, content))
+    return helper if helper.start() else None
+
+
 def record(look: Look, themes: Iterable[Path], recorded: Recorded, code: Iterable[Path] | None = None) -> None:
     """Write down the inputs and the output of a build that just succeeded (failing to only costs time).
 
     ``look`` is what :func:`reuse` saw before the build; ``themes`` the theme folders the build used.
     """
     inputs = look.inputs
+    if look._fingerprinting is not None:  # not settled before the build read the content: it may be too new
+        look._fingerprinting.stop()
+        forget(inputs)
+        return
     code_files = sorted({str(path) for path in (code if code is not None else loaded_code())})
     try:
         if not look.content:

@@ -162,6 +162,7 @@ def test_the_code_is_an_input(make_project, tmp_path):
     module.write_text("VERSION = 1\n")
     inputs = unchanged.BuildInputs(project / "content", project / "site", cards=False)
     look = unchanged.reuse(inputs)
+    look.settle()
     unchanged.record(look, [project / "themes/mine"], unchanged.Recorded((), 2, 10, 20, 0), code=[module])
     assert unchanged.reuse(inputs).reusable is not None
     module.write_text("VERSION = 2\n")
@@ -179,27 +180,66 @@ def test_the_default_theme_is_an_input_like_the_code(make_project, monkeypatch):
     shutil.copytree(unchanged.Path(unchanged.__file__).resolve().parent.parent / "themes/default", shipped)
     monkeypatch.setattr(unchanged, "_SHIPPED_THEMES", {str(shipped)})
     inputs = unchanged.BuildInputs(project / "content", project / "site", cards=False)
-    unchanged.record(unchanged.reuse(inputs), [shipped], unchanged.Recorded((), 2, 10, 20, 0))
+    look = unchanged.reuse(inputs)
+    look.settle()
+    unchanged.record(look, [shipped], unchanged.Recorded((), 2, 10, 20, 0))
     assert unchanged.reuse(inputs).reusable is not None
     css = shipped / "static/style.css"
     stamp = css.stat().st_mtime_ns
     css.write_text(css.read_text() + "\n/* edited */\n")
     os.utime(css, ns=(stamp, stamp))  # the same time: the size tells
     assert unchanged.reuse(inputs).reusable is None
-    unchanged.record(unchanged.reuse(inputs), [shipped], unchanged.Recorded((), 2, 10, 20, 0))
+    look = unchanged.reuse(inputs)
+    look.settle()
+    unchanged.record(look, [shipped], unchanged.Recorded((), 2, 10, 20, 0))
     os.utime(shipped / "templates/story.html", ns=(stamp + 10**9, stamp + 10**9))  # the same size: the time tells
     assert unchanged.reuse(inputs).reusable is None
 
 
-def test_a_file_saved_during_a_build_is_seen_by_the_next_one(make_project):
-    """The inputs are fingerprinted before the build, so a save while it runs is never lost."""
+@pytest.mark.parametrize("first", [False, True])
+def test_a_file_saved_during_a_build_is_seen_by_the_next_one(make_project, first):
+    """The inputs are fingerprinted before the build reads them, so a save while it runs is never lost.
+    With no record yet (``first``) a helper process takes the content's fingerprint while handbill loads;
+    the build settles it before reading anything."""
     project = make_project(WORLD)
     build_files(project)
     inputs = unchanged.BuildInputs(project / "content", project / "site", cards=False)
+    earlier = unchanged.reuse(inputs)
+    earlier.settle()
+    unchanged.record(earlier, [project / "themes/mine"], unchanged.Recorded((), 2, 10, 20, 0))
+    if first:
+        unchanged.forget(inputs)
     look = unchanged.reuse(inputs)  # before the build ...
+    assert (look._fingerprinting is not None) == first
+    look.settle()  # ... which reads the content from here on ...
+    assert look.content
     edit(project / "content/en/c/stories/maria.md", "her story", "her saved story")  # ... a save ...
     unchanged.record(look, [project / "themes/mine"], unchanged.Recorded((), 2, 10, 20, 0))  # ... after it
+    assert unchanged.record_path(inputs).is_file()
     assert unchanged.reuse(inputs).reusable is None
+
+
+def test_a_build_that_did_not_settle_its_fingerprint_is_not_recorded(make_project):
+    """A caller that forgets to wait for the helper before reading may have read older files than the
+    helper fingerprinted: nothing is recorded, and the next build is a full one."""
+    project = make_project(WORLD)
+    build_files(project)
+    inputs = unchanged.BuildInputs(project / "content", project / "site", cards=False)
+    unchanged.forget(inputs)
+    look = unchanged.reuse(inputs)
+    assert look._fingerprinting is not None
+    unchanged.record(look, [project / "themes/mine"], unchanged.Recorded((), 2, 10, 20, 0))
+    assert not unchanged.record_path(inputs).exists()
+
+
+def test_the_fingerprint_taken_ahead_is_the_one_taken_here(make_project):
+    project = make_project(WORLD)
+    build_files(project)
+    inputs = unchanged.BuildInputs(project / "content", project / "site", cards=False)
+    unchanged.forget(inputs)
+    look = unchanged.reuse(inputs)
+    look.settle()
+    assert look.content == unchanged._tree((project / "content").resolve())
 
 
 def test_a_damaged_record_means_a_full_build(make_project, capsys):
