@@ -33,7 +33,13 @@ class ThankYouStep:
 
 
 def with_source(url: str, source: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}source={quote_plus(source)}"  # as urlencode({'source': source})
+    return f"{url}{'&' if '?' in url else '?'}source={_source_value(source)}"  # as urlencode({'source': source})
+
+
+@lru_cache(maxsize=64)
+def _source_value(source: str) -> str:
+    """A source as urlencode writes it; remembered: the same nine are asked for by every page."""
+    return quote_plus(source)
 
 
 def share_link(network: str, page_url: str, text: str, hashtags: list[str], label: str) -> ShareLink:
