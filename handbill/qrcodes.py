@@ -63,6 +63,7 @@ class CodesAhead(ResultAhead):
 
     def collect(self) -> None:
         """Wait for the codes and give them to :func:`qr_images` (nothing if the helper failed)."""
-        _DRAWN_AHEAD.clear()  # (anything an earlier build's helper drew and nobody asked for)
-        drawn = self.result({})
-        _DRAWN_AHEAD.update(drawn if isinstance(drawn, dict) else {})
+        drawn = self.result()
+        if isinstance(drawn, dict):  # (None: not started, failed, or taken already)
+            _DRAWN_AHEAD.clear()  # (anything an earlier build's helper drew and nobody asked for)
+            _DRAWN_AHEAD.update(drawn)
