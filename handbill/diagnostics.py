@@ -92,6 +92,11 @@ class Diagnostics:
                 self._seen.add(diag)
                 self.items.append(diag)
 
+    def has_error_in(self, path: str | Path) -> bool:
+        """True when an error was reported about this file."""
+        shown = self.display_path(path)
+        return any(d.path == shown and d.severity == ERROR for d in self.items)
+
     @property
     def errors(self) -> list[Diagnostic]:
         return sorted(d for d in self.items if d.severity == ERROR)

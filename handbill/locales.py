@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from .diagnostics import Diagnostics
 from .localecodes import english_name
@@ -240,7 +240,7 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
         translations = project.sources.get(locale, {}) if locale != default else {}
         policy = fallback_policy(project, locale) if locale != default else "fallback"
         if locale != default:
-            _warn_orphans(translations, all_originals, default, diags)
+            _warn_orphans(translations, all_originals, project.inventory.files.get(default, {}), default, diags)
         site = LocaleSite(locale, policy)
         skipped_campaigns: set[str] = set()
         for rel, original in sorted(originals.items(), key=lambda item: item[1].file.kind != "campaign"):
@@ -302,11 +302,12 @@ def _order(entry: Entry) -> tuple:
     return (entry.meta.get("order", 1_000_000), entry.meta.get("title", "").casefold(), entry.slug or entry.campaign)
 
 
-def _warn_orphans(translations: dict[str, Source], all_originals: dict[str, Source], default: str,
-                  diags: Diagnostics) -> None:
-    """A translation whose original does not exist is not published; say so."""
+def _warn_orphans(translations: dict[str, Source], all_originals: dict[str, Source], default_files: Mapping[str, Any],
+                  default: str, diags: Diagnostics) -> None:
+    """A translation whose original does not exist is not published; say so (an original that exists but could
+    not be read has its own error, which is the one to fix)."""
     for rel, translation in translations.items():
-        if rel in all_originals:
+        if rel in all_originals or rel in default_files:
             continue
         diags.warning(translation.file.path, 0, 0, "this translation has no original, so it is not published",
                       f"a translation needs an original with the same folder and file name, content/{default}/{rel}: "

@@ -111,10 +111,19 @@ class EntryResolver:
             if linked is not None:
                 # linked.locale: the default locale when this locale skips the linked file (fallback: skip)
                 return self.routes.href(self.routes.entry(linked.locale, linked.kind, linked.campaign, linked.slug))
+            if self._has_own_error(key):
+                return None  # the linked file exists but could not be read: its own error is the one to fix
         self.diags.error(self.source_path, ref.line, 0, f"the link to `{ref.target}` goes to a page that does not exist",
                          "check the file name; links to other stories look like ../stories/maria.md or maria.md "
                          "(a draft story is only published with --drafts)")
         return None
+
+    def _has_own_error(self, key: str) -> bool:
+        """The file ``key`` names, or the campaign.yaml of the campaign it belongs to, had an error of its own
+        (a story whose front matter does not parse is not published, and neither are a broken campaign's stories)."""
+        parts = key.split("/")
+        named = [key] + (["/".join(parts[:-2] + ["campaign.yaml"])] if len(parts) >= 3 and parts[-2] == "stories" else [])
+        return any(self.diags.has_error_in(folder / rel) for folder in (self.locale_dir, self.default_dir) for rel in named)
 
     def file_link(self, ref: Reference) -> str | None:
         try:

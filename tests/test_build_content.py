@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from conftest import (MINIMAL, SITE_YAML, build_files, errors_of, jpeg_bytes, parse_html, run_build, snapshot,
+from conftest import (MINIMAL, SITE_YAML, build_files, page, errors_of, jpeg_bytes, parse_html, run_build, snapshot,
                       story, text_of, write_project)
 from handbill import BuildFailed
 
@@ -107,6 +107,43 @@ def test_a_link_to_a_draft_is_an_error_without_drafts(make_project):
     (error,) = failed.value.diagnostics.errors
     assert (error.path, error.line) == ("content/en/c/stories/maria.md", 5)
     assert build_files(project, drafts=True)["c/stories/maria/index.html"]
+
+
+# --- one mistake, one error ---------------------------------------------------------------------------
+
+LINKED = {
+    **MINIMAL,
+    "content/site.yaml": SITE_YAML + "locales: [en, sv]\n",
+    "content/en/c/stories/bob.md": story("Bob", "Read [Maria](maria.md)."),
+    "content/en/pages/about.md": page("About us", "Start with [Maria](../c/stories/maria.md)."),
+    "content/en/d/campaign.yaml": "title: Clean air\n",
+    "content/en/d/stories/lin.md": story("Lin", "And [Maria](../../c/stories/maria.md)."),
+    "content/sv/c/stories/maria.md": story("Marias brunn"),
+}
+
+
+@pytest.mark.parametrize("broken, where", [
+    ("content/en/c/stories/maria.md", "---\ntitle: Maria: two weeks\ndate: 2026-05-01\n---\nText.\n"),
+    ("content/en/c/campaign.yaml", "title: Clean water: now\n"),
+])
+def test_a_file_that_cannot_be_read_is_the_only_error(make_project, broken, where):
+    """Links to a story whose front matter (or whose campaign.yaml) does not parse, and the story's
+    translation, are not reported as well: the one mistake is the one error."""
+    project = make_project({**LINKED, broken: where})
+    with pytest.raises(BuildFailed) as failed:
+        build_files(project)
+    problems = failed.value.diagnostics.items
+    assert [(p.path, p.severity) for p in problems] == [(broken, "error")], failed.value.diagnostics.report()
+
+
+def test_a_link_to_a_story_that_does_not_exist_is_still_an_error_beside_a_broken_one(make_project):
+    project = make_project({**LINKED, "content/en/c/stories/maria.md": "---\ntitle: Maria: x\ndate: 2026-05-01\n---\n",
+                            "content/en/c/stories/bob.md": story("Bob", "Read [Maria](maria.md) and [Mario](mario.md).")})
+    with pytest.raises(BuildFailed) as failed:
+        build_files(project)
+    errors = [(e.path, e.message) for e in failed.value.diagnostics.errors]
+    assert ("content/en/c/stories/bob.md", "the link to `mario.md` goes to a page that does not exist") in errors
+    assert len(errors) == 2
 
 
 # --- junk files never reach the output -------------------------------------------------------------
