@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from .photos import IMAGE_SUFFIXES, ImageProblem, PublishedImage
+from .photos import IMAGE_SUFFIXES, ImageProblem, PublishedImage, heic_problem
 from .sources import active_file_problem, is_junk
 
 
@@ -88,6 +88,8 @@ class AssetStore:
         if path in self._failed:
             raise self._failed[path]
         if path not in self.images:
+            if path.suffix.lower() in (".heic", ".heif"):
+                raise heic_problem(path.name)
             if path.suffix.lower() not in IMAGE_SUFFIXES:
                 raise AssetProblem(f"`{path.name}` is not a photo; photos must be JPEG, PNG, WebP or GIF",
                                    "save it as a .jpg or .png file")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .console import NORMAL, QUIET, VERBOSE, Console, build_summary
 from .diagnostics import BuildFailed, Diagnostics
-from .writer import OutputRefused
+from .writer import MARKER, OutputRefused
 
 EXIT_BUG = 70  # EX_SOFTWARE: not the content's fault (1 is)
 EXIT_PIPE_CLOSED = 141  # as a shell reports a command stopped by SIGPIPE
@@ -137,6 +137,8 @@ def run_build(args: argparse.Namespace) -> int:
 
     look.settle()  # (before anything is read: see unchanged.Look.settle)
     options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
+    left = "The previous site was left as it was." if (args.out / MARKER).is_file() else \
+        f"Nothing was written to {args.out}."
     try:
         result = build(options, diags, console=console)
     except OutputRefused as refused:
@@ -144,10 +146,10 @@ def run_build(args: argparse.Namespace) -> int:
         return 1
     except BuildFailed:
         _print_problems(diags)
-        print(f"Build failed: {_summary(diags)}. The previous site was left as it was.", file=sys.stderr)
+        print(f"Build failed: {_summary(diags)}. {left}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # Ctrl+C: the staging folder is gone already, the previous site untouched
-        print("Build stopped (Ctrl+C). The previous site was left as it was.", file=sys.stderr)
+        print(f"Build stopped (Ctrl+C). {left}", file=sys.stderr)
         return 130
     _print_problems(diags)
     cards = sum(1 for path in result.files if path.rpartition("/")[2] == "card.jpg" and not path.startswith("media/"))

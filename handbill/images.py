@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .photos import FORMATS, SUFFIXES, ImageProblem, PublishedImage, Rendition
+from .photos import FORMATS, SUFFIXES, ImageProblem, PublishedImage, Rendition, heic_problem
 
 MAX_WIDTH = 1600  # wider photos are scaled down: plenty for a phone and a laptop
 WIDTHS = (480, 960)  # smaller copies for srcset, made when the photo is clearly wider
@@ -58,9 +58,7 @@ def _refuse_other(data: bytes, name: str) -> ImageProblem:
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in (b"heic", b"heix", b"hevc", b"mif1", b"msf1", b"heim", b"heis"):
-            return ImageProblem(f"{name} is an HEIC photo (the iPhone's own format), which browsers cannot show",
-                                "export it as JPEG (on the iPhone: share it to Files, or set Settings > Camera > "
-                                "Formats > Most Compatible) and use that file")
+            return heic_problem(name)
         if brand in (b"avif", b"avis"):
             return ImageProblem(f"{name} is an AVIF image; photos must be JPEG, PNG, WebP or GIF",
                                 "save it again as JPEG")

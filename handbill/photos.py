@@ -20,6 +20,13 @@ class ImageProblem(Exception):
         self.message, self.hint = message, hint
 
 
+def heic_problem(name: str) -> ImageProblem:
+    """An iPhone photo, named .heic or saved under another name."""
+    return ImageProblem(f"{name} is an HEIC photo (the iPhone's own format), which browsers cannot show",
+                        "export it as JPEG (on the iPhone: share it to Files, or set Settings > Camera > "
+                        "Formats > Most Compatible) and use that file")
+
+
 @dataclass(frozen=True)
 class Rendition:
     """One published copy of a photo."""

@@ -7,6 +7,7 @@ stays a time of day, and a goal of ``250k`` is an error that says to write ``250
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -279,8 +280,51 @@ def _parse_date(text: str, key: str, spec: Field) -> dt.date:
         except ValueError:
             raise _Invalid(f"{key} is not a real date: {text!r}", "check the month (01-12) and the day") from None
         return _in_years(day, text, key)
-    raise _Invalid(f"{key} must be a date written YYYY-MM-DD, got {text!r}",
-                   f"write {key.rsplit('.', 1)[-1]}: {spec.example or '2026-05-01'}")
+    raise _Invalid(f"{key} must be a date written YYYY-MM-DD, got {text!r}", _date_hint(text, key.rsplit(".", 1)[-1], spec))
+
+
+def _date_hint(text: str, name: str, spec: Field) -> str:
+    """The fix for a date written another way: the same day as YYYY-MM-DD when it can be told (both
+    readings of 12/05/2026), else the form with an example."""
+    guesses = _date_readings(text)
+    if len(guesses) == 1:
+        return f"write {name}: {guesses[0].isoformat()}"
+    if len(guesses) == 2:
+        first, second = (f"{name}: {day.isoformat()} ({day.day} {_MONTHS[day.month - 1].title()})" for day in guesses)
+        return f"write {first} or {second}: year, month, day"
+    return f"write the year, the month and the day, like {name}: {spec.example or '2026-05-01'}"
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})")
+_WORDS_DATE = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)?\.?\s+([a-z]+)\.?,?|([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?)\s+(\d{4})")
+
+
+def _date_readings(text: str) -> list[dt.date]:
+    """The days ``text`` can mean, when it is a date written with numbers or an English month name."""
+    text = text.strip().lower()
+    candidates: list[tuple[int, int, int]] = []
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    words = _WORDS_DATE.fullmatch(text)
+    if numeric:
+        a, b, c = numeric.groups()
+        if len(a) == 4:
+            candidates.append((int(a), int(b), int(c)))
+        elif len(c) == 4:
+            candidates += [(int(c), int(b), int(a)), (int(c), int(a), int(b))]  # day first, month first
+    elif words:
+        day, month_name = (words.group(1), words.group(2)) if words.group(1) else (words.group(4), words.group(3))
+        months = [n for n, name in enumerate(_MONTHS, 1) if len(month_name) >= 3 and name.startswith(month_name)]
+        if len(months) == 1:
+            candidates.append((int(words.group(5)), months[0], int(day)))
+    days = []
+    for year, month, day in candidates:
+        with contextlib.suppress(ValueError):
+            when = dt.date(year, month, day)
+            if FIRST_YEAR <= year <= LAST_YEAR and when not in days:
+                days.append(when)
+    return days
 
 
 def _in_years(when: DateOrTime, text: str, key: str) -> DateOrTime:

@@ -24,7 +24,7 @@ NULLS = ("", "~", "null", "Null", "NULL")
 SAVE_AS_UTF8 = "in your editor choose Save with encoding: UTF-8 (in some editors: Save As, then Encoding: UTF-8)"
 QUOTE_HINT = "put the whole value in quotes"
 TAB_HINT = "indent with spaces instead of tabs (many editors can insert spaces when you press Tab)"
-STORY_SHAPE = "\n    ---\n    title: The story's title\n    ---"
+STORY_SHAPE = "\n    ---\n    title: The story's title\n    date: 2026-05-01\n    ---\n  (a page needs no date)"
 
 
 @dataclass(frozen=True)
@@ -192,8 +192,12 @@ def split_front_matter(text: str, path: str | Path, diags: Diagnostics) -> tuple
     """Split a Markdown file into (front matter mapping or None, body, 1-based line where the body starts)."""
     opened = text.find("\n")
     if (text if opened < 0 else text[:opened]).rstrip(" \t") != "---":
-        diags.error(path, 1, 1, "this story has no front matter",
-                    "start the file with these three lines, then the story text:" + STORY_SHAPE)
+        if _KEY_LINE.match(text) and _CLOSING_LINE.search(text):  # the settings are there, the first --- is not
+            diags.error(path, 1, 1, "the line --- that opens the front matter is missing",
+                        "add a line with just --- above this one: the settings go between two --- lines")
+        else:
+            diags.error(path, 1, 1, "this story has no front matter",
+                        "start the file with these lines, then the story text:" + STORY_SHAPE)
         return None, text, 1
     close = _CLOSING_LINE.search(text, opened)  # (a story's text is not split into lines: it is long)
     if opened < 0 or close is None:
@@ -210,6 +214,7 @@ def split_front_matter(text: str, path: str | Path, diags: Diagnostics) -> tuple
 
 
 _CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")  # after the opening line: --- or ... alone
+_KEY_LINE = re.compile(r"\ufeff?[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)", re.MULTILINE)  # title: ...
 
 _NO_KEY = object()  # an open mapping waiting for its next key
 
@@ -411,6 +416,11 @@ class _Parser:
             return at, "this line is indented more than the lines above it", \
                 "start it in the same column as the other keys of its block, using spaces"
         if "could not find expected ':'" in problem:
+            block = _block_text_key(self.lines, self.row(opened))
+            if block is not None:
+                key, indent = block
+                return opened, f"this line is not indented like the lines of `{key}` above it", \
+                    f"start it with {indent} spaces, like the other lines of the text that follows {key}: |"
             return opened, 'this line is not "key: value", and is not indented to continue the value above', \
                 "write it as key: value; if it continues the text above, put that whole value in quotes"
         if ("expected key" in problem or "<block end>" in problem or "'-' indicator" in problem) and before.strip():
@@ -431,6 +441,26 @@ class _Parser:
             "check this line and the one above it; putting the value in quotes often fixes it"
 
 
+_BLOCK_KEY = re.compile(r"([ \t]*)(?:-[ \t]+)?([^\s#:][^:#]*?)[ \t]*:[ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?")
+
+
+def _block_text_key(lines: list[str], row: int) -> tuple[str, int] | None:
+    """When line ``row`` follows the text of a ``key: |`` (or ``>``) block, written more indented than the key,
+    that key and the indentation of its text: the line must have lost its own indentation."""
+    indent = None
+    for above in range(row - 1, -1, -1):
+        line = lines[above]
+        if not line.strip():
+            continue
+        match = _BLOCK_KEY.fullmatch(line.rstrip())
+        if match:
+            return (match.group(2), indent) if indent is not None and indent > len(match.group(1)) else None
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == 0:
+            return None
+    return None
+
+
 def _quoted(value: str) -> str:
     """``value`` written as a YAML quoted scalar."""
     if '"' not in value and "\\" not in value:
@@ -444,6 +474,14 @@ def _quote_hint(line: str) -> str:
     if not match:
         return QUOTE_HINT
     dash, key, value = match.groups()
+    closing = _CURLY_QUOTES.get(value[:1])
+    if closing and len(value) > 1 and value.endswith(closing):  # “quoted” by a word processor
+        return (f"curly quotes like {value[0]} {closing} do not count as quotes here: use straight ones, "
+                f"{dash}{key + ': ' if key else ''}{_quoted(value[1:-1])}")
     comment = re.search(r"\s#\s", value)  # a comment after the value (one space of the run: linear)
     value = value[:comment.start()].rstrip() if comment else value
-    return f"{QUOTE_HINT}: {dash}{key + ': ' if key else ''}{_quoted(value)}"
+    curly = f" (the {value[0]} {closing} a word processor types do not count as quotes)" if closing else ""
+    return f"{QUOTE_HINT}: {dash}{key + ': ' if key else ''}{_quoted(value)}{curly}"
+
+
+_CURLY_QUOTES = {"“": "”", "‘": "’", "„": "“", "‚": "‘", "«": "»", "”": "”", "’": "’"}  # opening -> closing

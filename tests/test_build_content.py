@@ -332,6 +332,20 @@ def test_a_missing_photo_names_the_file_and_the_line_of_image(make_project):
     assert hint.startswith("  hint: ")
 
 
+@pytest.mark.parametrize("name", ["phone.heic", "phone.HEIF"])
+def test_an_iphone_photo_named_heic_gets_the_iphone_hint(make_project, name):
+    """Named .heic, as an iPhone names it, the photo gets the same help as one renamed to .jpg."""
+    project = make_project({**MINIMAL, f"content/en/c/stories/{name}": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",
+                            "content/en/c/stories/maria.md":
+                            f"---\ntitle: Maria\ndate: 2026-05-01\nimage: {name}\nimage_alt: Maria\n---\nx\n"})
+    code, _, stderr = run_build(project)
+    (block, _) = errors_of(stderr)
+    first, hint = block.splitlines()
+    assert code == 1 and first == (f"content/en/c/stories/maria.md:4:8: image: {name} is an HEIC photo (the iPhone's "
+                                   "own format), which browsers cannot show")
+    assert "export it as JPEG" in hint
+
+
 def test_a_missing_campaign_photo_names_campaign_yaml(make_project):
     project = make_project({**MINIMAL, "content/en/c/campaign.yaml": "title: Water\nsummary: x\nimage: hero.jpg\nimage_alt: A\n"})
     with pytest.raises(BuildFailed) as failed:

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import MINIMAL, build_files, errors_of, parse_html, run_build, snapshot, story, text_of, write_project
 
-FAILED_LINE = "The previous site was left as it was."
+FAILED_LINE = "Nothing was written to site."  # (a first build: there is no previous site)
 
 
 def problems(stderr: str) -> list[str]:
@@ -228,7 +228,7 @@ def test_exact_stderr_of_a_build_with_one_error(make_project):
     assert stderr == (
         "content/en/c/campaign.yaml:3:9: petition.goal must be a whole number, got '250k'\n"
         "  hint: write goal: 250000\n"
-        "Build failed: 1 error, 0 warnings. The previous site was left as it was.\n"
+        "Build failed: 1 error, 0 warnings. Nothing was written to site.\n"
     )
 
 
@@ -337,3 +337,58 @@ def test_bom_and_crlf_campaign_yaml(make_project):
     lf = make_project(MINIMAL | {"content/en/c/campaign.yaml": text})
     crlf = make_project(MINIMAL | {"content/en/c/campaign.yaml": b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()})
     assert build_files(lf) == build_files(crlf)
+
+
+# --- hints that fit what was written ----------------------------------------------------------------
+
+@pytest.mark.parametrize("written, hint", [
+    ("5 May 2026", "write date: 2026-05-05"),
+    ("May 5, 2026", "write date: 2026-05-05"),
+    ("2026/5/5", "write date: 2026-05-05"),
+    ("13/05/2026", "write date: 2026-05-13"),
+    ("12/05/2026", "write date: 2026-05-12 (12 May) or date: 2026-12-05 (5 December): year, month, day"),
+    ("May 5", "write the year, the month and the day, like date: 2026-05-01"),
+    ("yesterday", "write the year, the month and the day, like date: 2026-05-01"),
+])
+def test_a_date_written_another_way_gets_the_same_day_as_its_fix(make_project, written, hint):
+    """Copying the hint never gives a story another day than the one meant."""
+    project = make_project({**MINIMAL, "content/en/c/stories/maria.md": story("Maria", date=f'"{written}"')})
+    code, _, stderr = run_build(project)
+    assert code == 1
+    (block,) = problems(stderr)
+    assert block.splitlines()[1] == f"  hint: {hint}"
+
+
+@pytest.mark.parametrize("title, fixed", [("“Priya: the nurse”", '"Priya: the nurse"'), ("‘Ruth: no’", '"Ruth: no"'),
+                                          ("„Jan: nein“", '"Jan: nein"')])
+def test_curly_quotes_from_a_word_processor_get_a_hint_with_straight_ones(make_project, title, fixed):
+    project = make_project({**MINIMAL, "content/en/c/stories/maria.md": f"---\ntitle: {title}\ndate: 2026-05-01\n---\nText.\n"})
+    code, _, stderr = run_build(project)
+    (block,) = problems(stderr)
+    assert code == 1 and block.splitlines()[1] == (f"  hint: curly quotes like {title[0]} {title[-1]} do not count as quotes "
+                                                   f"here: use straight ones, title: {fixed}")
+    fixed_project = make_project({**MINIMAL, "content/en/c/stories/maria.md": story(fixed)})
+    assert text_of(parse_html(build_files(fixed_project)["c/stories/maria/index.html"]).find(".//h1")) == fixed.strip('"')
+
+
+def test_a_line_of_a_block_text_that_lost_its_indentation_is_told_to_indent(make_project):
+    campaign = "title: Water\nbody: |\n  First paragraph.\n\n  Second one,\nwhich lost its spaces.\nsummary: Short.\n"
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml": campaign})
+    code, _, stderr = run_build(project)
+    (block,) = problems(stderr)
+    assert code == 1 and block.splitlines() == [
+        "content/en/c/campaign.yaml:6:1: this line is not indented like the lines of `body` above it",
+        "  hint: start it with 2 spaces, like the other lines of the text that follows body: |"]
+
+
+def test_a_story_without_its_first_dashes_is_told_to_add_them(make_project):
+    project = make_project({**MINIMAL, "content/en/c/stories/maria.md": "title: Maria\ndate: 2026-05-01\n---\nText.\n"})
+    code, _, stderr = run_build(project)
+    (block,) = problems(stderr)
+    assert code == 1 and block.splitlines() == [
+        "content/en/c/stories/maria.md:1:1: the line --- that opens the front matter is missing",
+        "  hint: add a line with just --- above this one: the settings go between two --- lines"]
+    project = make_project({**MINIMAL, "content/en/c/stories/maria.md": "Just a text.\n"})
+    _, _, stderr = run_build(project)
+    (block,) = problems(stderr)
+    assert "this story has no front matter" in block and "date: 2026-05-01" in block

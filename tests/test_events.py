@@ -338,5 +338,5 @@ def test_mistakes_in_events_are_reported_at_their_lines(make_project):
         "2026-12-05T14:00:00)\n  hint: check the date and time; write the local time at the event",
         "content/en/c/campaign.yaml:10:10: events.1.end must be written like date: both with a time, or both without\n"
         "  hint: write end: 2026-12-06T16:00 for a time, or a date alone for an all-day event",
-        "Build failed: 4 errors, 0 warnings. The previous site was left as it was.",
+        "Build failed: 4 errors, 0 warnings. Nothing was written to site.",
     ]

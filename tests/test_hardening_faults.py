@@ -111,7 +111,7 @@ def test_every_kind_of_problem_is_reported_in_one_run_sorted_by_file(make_projec
         "content/en/c/stories/c-link.md", "content/en/c/stories/e-date.md", "content/en/d/campaign.yaml",
     ]
     assert stderr.rstrip().endswith(f"Build failed: {len(blocks)} errors, 0 warnings. "
-                                    "The previous site was left as it was.")
+                                    "Nothing was written to site.")  # (a first build: no previous site)
 
 
 # --- a full disk, a read-only output --------------------------------------------------------------
