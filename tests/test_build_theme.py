@@ -6,7 +6,7 @@ import markupsafe
 import pytest
 from markupsafe import Markup
 
-from conftest import MINIMAL, SITE_YAML, build_files, errors_of, parse_html, run_build, story, text_of, write_project
+from conftest import MINIMAL, REPO, SITE_YAML, build_files, errors_of, parse_html, run_build, story, text_of, write_project
 from handbill import BuildFailed, theme
 from handbill.theme import escape_output, escaped_in_python
 
@@ -239,3 +239,20 @@ def test_a_misspelt_theme_is_reported_at_its_line_with_the_nearest_name(make_pro
     assert errors_of(stderr)[0] == (
         "content/site.yaml:6:8: the theme `defualt` was not found\n"
         "  hint: did you mean `default`? create themes/defualt/ beside the content folder, or write theme: default")
+
+
+@pytest.mark.parametrize("primary", ["#2a7ab0", "#f4b400", "#b3123b", "#ffffff", "#777", "#000000", "#00ff00"])
+def test_campaign_colours_are_readable_where_the_theme_uses_them(make_project, primary):
+    """Links in the campaign's colour are readable (4.5:1) on white and on the soft panels of the header,
+    the petition and the footer; the progress bar's fill stands out from its white track (3:1)."""
+    import re
+    from handbill.pages import SOFT_GROUND, contrast
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml": f'title: Water\ncolors: {{primary: "{primary}"}}\n'})
+    css = build_files(project)["static/campaigns.css"].decode()
+    values = dict(re.findall(r"--([a-z-]+):(#[0-9a-f]{3,6})", css))
+    assert contrast(values["link"], "#ffffff") >= 4.5 and contrast(values["link"], SOFT_GROUND) >= 4.5
+    assert contrast(values["bar"], "#ffffff") >= 3
+    assert contrast(values["on-primary"], values["primary"]) >= max(contrast("#ffffff", values["primary"]),
+                                                                     contrast("#000000", values["primary"])) - 1e-9
+    style = (REPO / "themes/default/static/style.css").read_text()
+    assert re.search(r"--soft:\s*" + SOFT_GROUND, style)  # the panels' colour the links are checked on

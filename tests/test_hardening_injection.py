@@ -190,7 +190,7 @@ def test_every_calendar_text_is_escaped_as_rfc_5545_says(files):
 
 def test_campaign_colours_go_to_the_stylesheet_as_colours_only(files):
     assert files["static/campaigns.css"].decode() == \
-        ".campaign-c{--primary:#b3123b;--on-primary:#ffffff;--link:#b3123b}\n"
+        ".campaign-c{--primary:#b3123b;--on-primary:#ffffff;--link:#b3123b;--bar:#b3123b}\n"
 
 
 # --- no script from content runs ---------------------------------------------------------------
