@@ -135,7 +135,35 @@ class MarkdownRenderer:
 
 def sanitize_html(html: str) -> str:
     """The security pass: keep only allowlisted tags, attributes and URL schemes."""
-    return _clean(html, ALLOWED_TAGS)
+    return _align_classes(_clean(html, ALLOWED_TAGS))
+
+
+_CELL_TAG = re.compile(r"<(t[hd])(\s[^>]*)>")
+_CELL_STYLE = re.compile(r'\s(style|align)="([^"]*)"')
+_TEXT_ALIGN = re.compile(r"text-align:\s*([a-z]+)", re.IGNORECASE)
+ALIGNMENTS = {"left": "start", "right": "end", "center": "center", "justify": "justify", "start": "start", "end": "end"}
+# (left and right as the start and end of the line: the theme mirrors for right-to-left languages, tables too)
+
+
+def _align_classes(html: str) -> str:
+    """A table cell's alignment as a class (``align-end``, styled by the theme): cmark and Python-Markdown
+    write it as an inline style, which the site's Content-Security-Policy blocks, or as ``align``, which
+    HTML5 no longer has. Runs on nh3's output, whose tags are regular and whose styles hold only text-align."""
+    if "<t" not in html or ("style=" not in html and "align=" not in html):
+        return html
+
+    def cell(match: re.Match[str]) -> str:
+        tag, attrs = match.groups()
+        found = _CELL_STYLE.findall(attrs)
+        if not found:
+            return match.group(0)
+        said = [m.group(1).lower() for kind, value in found if kind == "style" for m in [_TEXT_ALIGN.search(value)] if m]
+        said += [value.lower() for kind, value in found if kind == "align"]  # (a style wins over the old attribute)
+        wanted = next((ALIGNMENTS[value] for value in said if value in ALIGNMENTS), None)
+        aligned = f' class="align-{wanted}"' if wanted else ""
+        return f"<{tag}{_CELL_STYLE.sub('', attrs)}{aligned}>"
+
+    return _CELL_TAG.sub(cell, html)
 
 
 def _clean(html: str, tags: frozenset[str]) -> str:
