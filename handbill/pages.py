@@ -240,6 +240,9 @@ class PageRenderer:
         return tuple(links)
 
     def canonical(self, page: PlannedPage) -> str:
+        """The page's one address for search engines; none for the not-found page, served at every wrong address."""
+        if page.ident == ("404",):
+            return ""
         if page.is_fallback:
             original = self.translated.get(page.ident, {}).get(self.project.site.default_locale)
             if original is not None:

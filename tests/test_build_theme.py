@@ -256,3 +256,30 @@ def test_campaign_colours_are_readable_where_the_theme_uses_them(make_project, p
                                                                      contrast("#000000", values["primary"])) - 1e-9
     style = (REPO / "themes/default/static/style.css").read_text()
     assert re.search(r"--soft:\s*" + SOFT_GROUND, style)  # the panels' colour the links are checked on
+
+
+def test_the_campaign_link_is_the_current_page_only_on_the_campaign_page(make_project):
+    files = build_files(make_project(MINIMAL))
+
+    def current(rel):
+        nav = [a for a in parse_html(files[rel]).iter("a") if a.get("href") == "/c/"]
+        return {a.get("aria-current") for a in nav if a.get("aria-current")}
+
+    assert current("c/index.html") == {"page"}
+    assert current("c/stories/maria/index.html") == {"true"}  # in the campaign, not the campaign page itself
+
+
+def test_the_first_photo_of_a_list_loads_at_once_the_others_when_near(make_project):
+    from conftest import jpeg_bytes
+    photo = "image: p.jpg\nimage_alt: A photo\n"
+    project = make_project({
+        **MINIMAL,
+        "content/en/c/campaign.yaml": "title: Water\n" + photo, "content/en/c/p.jpg": jpeg_bytes(),
+        "content/en/d/campaign.yaml": "title: Air\n" + photo, "content/en/d/p.jpg": jpeg_bytes(),
+        "content/en/c/stories/maria.md": story("Maria", date="2026-05-02", extra=photo), "content/en/c/stories/p.jpg": jpeg_bytes(),
+        "content/en/c/stories/bob.md": story("Bob", date="2026-05-01", extra=photo),
+    })
+    files = build_files(project)
+    for rel in ("index.html", "c/stories/index.html"):
+        loading = [img.get("loading") for img in parse_html(files[rel]).find(".//main").iter("img")]
+        assert loading == [None, "lazy"], rel
