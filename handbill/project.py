@@ -124,6 +124,10 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
     elif base_url is not None:
         base_url = web_address(base_url)
     chosen_base = base_url or values.get("base_url") or DEFAULT_BASE_URL
+    if not base_url and "base_url" not in data.positions and path.is_file() and node is not None:
+        diags.warning(path, 0, 0, f"base_url is not set, so share links, share cards and the sitemap point to "
+                      f"{DEFAULT_BASE_URL}", "add a line with the address the site will be served from, "
+                      "like base_url: https://our-campaign.org/")
     parts = urlsplit(chosen_base)
     if parts.query or parts.fragment:  # pages are addressed from the folder: the rest would be dropped unsaid
         line, col = (0, 0) if base_url else data.where("base_url")

@@ -237,3 +237,14 @@ def test_a_base_url_with_a_query_or_fragment_is_a_warning_and_left_out(make_proj
     page = parse_html(snapshot(project / "site")["c/index.html"])
     assert next(link for link in page.iter("link") if link.get("rel") == "canonical").get("href") == \
         "https://example.org/camp/c/"
+
+
+def test_a_site_without_base_url_is_warned_that_shares_point_elsewhere(make_project):
+    from conftest import MINIMAL, SITE_YAML, run_build
+    bare = SITE_YAML.replace("base_url: https://example.org/\n", "")
+    project = make_project({**MINIMAL, "content/site.yaml": bare})
+    code, _, stderr = run_build(project)
+    assert code == 0 and ("content/site.yaml: warning: base_url is not set, so share links, share cards and the "
+                          "sitemap point to https://example.org/") in stderr
+    assert "base_url" not in run_build(project, "--base-url", "https://ours.example.net/")[2]
+    assert "base_url" not in run_build(make_project(MINIMAL))[2]
