@@ -219,6 +219,8 @@ def _scheme_the_long_way(url: str) -> str:
 
 
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]")
+_PREVIEW_ADDRESS = re.compile(r"https?://(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])(?::\d*)?(?:[/?#]|$)",
+                              re.IGNORECASE)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 
 
@@ -459,6 +461,11 @@ class _Rewriter(HTMLParser):
 
     def _link(self, attrs: dict[str, str | None]) -> dict[str, str | None]:
         href = (attrs["href"] or "").strip()
+        if self._diags is not None and _PREVIEW_ADDRESS.match(href):
+            self._diags.warning(self._path, self._lines.of_target(attrs["href"] or ""), 0,
+                                f"the link to {href} points at this computer (the preview's address), "
+                                "which nobody else can open",
+                                "link to the file instead, like maria.md or ../stories/maria.md")
         if _web_address(href):  # most links: nothing to resolve, no need to take the address apart
             return {k: v for k, v in attrs.items() if k != "rel"} | {"href": href, "rel": EXTERNAL_REL}
         parts = _split(href)

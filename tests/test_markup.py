@@ -122,6 +122,18 @@ def test_a_cells_alignment_written_in_html_becomes_a_class(renderer, cell, align
     assert element.get("class") == aligned and "style" not in element.attrib and "align" not in element.attrib
 
 
+@pytest.mark.parametrize("href, warned", [
+    ("http://127.0.0.1:8000/c/stories/maria/", True), ("http://localhost:8000/", True), ("HTTP://LOCALHOST", True),
+    ("http://0.0.0.0:8000/x", True), ("https://localhost.example.org/", False),
+    ("https://example.org/127.0.0.1/", False), ("maria.md", False),
+])
+def test_a_link_copied_from_the_preview_is_a_warning_at_its_line(renderer, href, warned):
+    diags = Diagnostics()
+    render(renderer, f"Intro.\n\nRead [Maria]({href}).\n", first_line=4, resolver=FakeResolver(), diags=diags)
+    preview = [d for d in diags.items if "preview" in d.message]
+    assert [(d.line, d.severity) for d in preview] == ([(6, "warning")] if warned else [])
+
+
 def test_footnotes_link_to_their_note_and_back(renderer):
     out = render(renderer, "I went back to work.[^1]\n\n[^1]: Two weeks after the birth.\n")
     tree = [el for el in parse(out).iter() if isinstance(el.tag, str)]
