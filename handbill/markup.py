@@ -118,7 +118,10 @@ class MarkdownRenderer:
         except (TextTooSlow, TextTooDeep) as problem:
             diags.error(path, first_line, 0, *explain(problem))
             return ""
-        html = _Rewriter(html, _SourceLines(text, first_line), resolver, path, diags).rewrite(self._regular(text))
+        lines = _SourceLines(text, first_line)
+        if "<h1" in html:
+            html = _below_the_title(html, lines, path, diags)
+        html = _Rewriter(html, lines, resolver, path, diags).rewrite(self._regular(text))
         return sanitize_html(html)
 
     def render_inline(self, text: str) -> str:
@@ -131,6 +134,20 @@ class MarkdownRenderer:
         """True when every tag of the HTML was made by cmark (no HTML written in the text):
         then the tags are regular enough to find with a pattern, 5x faster than HTMLParser."""
         return self.engine == "commonmark" and "<" not in text
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>/])", re.IGNORECASE)
+
+
+def _below_the_title(html: str, lines: _SourceLines, path: str | Path, diags: Diagnostics) -> str:
+    """A text's headings one level down when it has a top-level one: the page's title is its only <h1>
+    (two would confuse screen readers and search engines), so ``# Part one`` is shown as ``## Part one``."""
+    if not re.search(r"<h1(?=[\s>/])", html, re.IGNORECASE):
+        return html
+    diags.warning(path, lines.of_pattern(r"(?m)^ {0,3}#(?!#)|<h1\b|^ {0,3}=+[ \t]*$"), 0,
+                  "a top-level heading (#) in the text would be a second title on the page: it is shown as ##",
+                  "start the headings of a text with ## (the title is the page's # heading)")
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
 
 
 def sanitize_html(html: str) -> str:

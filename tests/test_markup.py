@@ -213,9 +213,22 @@ def test_ids_start_fresh_for_each_document(renderer):
     assert "Two." in text_of(elements(second, "li")[0])
 
 
-def test_headings_are_left_at_the_level_written(renderer):
-    out = render(renderer, "# Top\n\n## Section\n")
-    assert [el.tag for el in elements(out) if el.tag.startswith("h")] == ["h1", "h2"]
+def test_headings_are_left_at_the_level_written_below_the_title(renderer):
+    diags = Diagnostics()
+    out = render(renderer, "## Section\n\n### Part\n\n###### Six\n", diags=diags)
+    assert [el.tag for el in elements(out) if el.tag.startswith("h")] == ["h2", "h3", "h6"] and not diags.items
+
+
+@pytest.mark.parametrize("text, line", [("Intro.\n\n# Top\n\n## Section\n\n###### Six\n", 6),
+                                        ("Top\n===\n\n## Section\n\n###### Six\n", 5),
+                                        ("Intro.\n\n<h1>Top</h1>\n\n## Section\n\n###### Six\n", 6)])
+def test_a_top_level_heading_in_a_text_goes_one_level_down_with_a_warning(renderer, text, line):
+    """The page's title is its one <h1>: a `#` heading in the text would be a second one."""
+    diags = Diagnostics()
+    out = render(renderer, text, first_line=4, diags=diags)
+    assert [el.tag for el in elements(out) if el.tag.startswith("h")] == ["h2", "h3", "h6"]
+    assert [(d.line, d.severity, d.hint) for d in diags.items] == [
+        (line, "warning", "start the headings of a text with ## (the title is the page's # heading)")]
 
 
 def test_fenced_code_is_text(renderer):
