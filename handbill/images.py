@@ -30,6 +30,7 @@ MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 MAX_ANIMATION_PIXELS = 150_000_000  # all frames of an animated GIF together
 MAX_FILE_BYTES = 25 * 1024 * 1024
 QUALITY = 82
+PHOTO_PNG_RATIO = 3  # an opaque PNG is published as JPEG when that is this many times smaller: a photo, not a drawing
 # what other files look like, for a message that says what the file really is
 OTHER_KINDS = (
     (b"%PDF", "a PDF document", "export the page as a JPEG or PNG picture"),
@@ -129,7 +130,12 @@ def publish_image(path: Path) -> PublishedImage:
     out_format = fmt if fmt in ("JPEG", "WEBP") else "PNG"
     if image.width > MAX_WIDTH:
         image = _resize(image, MAX_WIDTH)
-    full = Rendition(f"img/{stem}-{digest}{FORMATS[out_format]}", image.width, image.height, _encode(image, out_format))
+    encoded = _encode(image, out_format)
+    if out_format == "PNG" and _opaque(image):
+        as_jpeg = _encode(image, "JPEG")
+        if len(as_jpeg) * PHOTO_PNG_RATIO < len(encoded):  # a photo saved as PNG: a JPEG is many times smaller
+            out_format, encoded = "JPEG", as_jpeg
+    full = Rendition(f"img/{stem}-{digest}{FORMATS[out_format]}", image.width, image.height, encoded)
     smaller = []
     for width in WIDTHS:
         if width <= image.width * 0.8:
@@ -195,6 +201,13 @@ def _with_profile(image: Image.Image, icc: bytes | None, mode: str) -> Image.Ima
         return ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return None
+
+
+def _opaque(image: Image.Image) -> bool:
+    """No pixel is see-through (a PNG with transparency stays a PNG)."""
+    if image.mode in ("RGBA", "LA"):
+        return image.getchannel("A").getextrema() == (255, 255)
+    return image.mode in ("RGB", "L") or (image.mode == "P" and "transparency" not in image.info)
 
 
 def _flatten(image: Image.Image) -> Image.Image:

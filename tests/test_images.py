@@ -210,3 +210,26 @@ def test_a_bomb_in_a_story_fails_the_build_naming_the_story_and_the_file(make_pr
     (error,) = failed.value.diagnostics.errors
     assert (error.path, error.line) == ("content/en/c/stories/maria.md", 4)
     assert "m.png" in error.message and "decompression bomb" in error.message
+
+
+def _photo_like(width: int = 900, height: int = 600, mode: str = "RGB") -> Image.Image:
+    """Noise over a gradient: as many colours as a photo, which PNG cannot squeeze."""
+    noise = Image.effect_noise((width, height), 40).convert("RGB")
+    photo = Image.blend(noise, Image.linear_gradient("L").resize((width, height)).convert("RGB"), 0.5)
+    return photo.convert(mode)
+
+
+@pytest.mark.parametrize("source, published", [
+    (_photo_like(), "JPEG"),                                  # a photo saved as PNG (a screenshot, "save as")
+    (_photo_like(mode="RGBA"), "JPEG"),                       # with an alpha channel nobody uses
+    (Image.new("RGB", (800, 500), (30, 80, 160)), "PNG"),     # a drawing: flat colours stay sharp
+    (Image.merge("RGBA", (*_photo_like().split(), Image.new("L", (900, 600), 128))), "PNG"),  # see-through
+])
+def test_a_photo_saved_as_png_is_published_as_jpeg_and_a_drawing_stays_png(tmp_path, source, published):
+    data = encoded(source, "PNG")
+    image = publish(tmp_path, "picture.png", data)
+    copies = [image.path, *(copy.path for copy in image.renditions)]
+    assert {Image.open(io.BytesIO(copy.data)).format for copy in image.renditions} == {published}
+    assert all(path.endswith(".jpg" if published == "JPEG" else ".png") for path in copies)
+    if published == "JPEG":
+        assert len(image.data) * 3 < len(encoded(source, "PNG", optimize=True))
