@@ -168,6 +168,9 @@ PAGE = Field("map", keys={
     "source_hash": SOURCE_HASH,
 })
 
+_FILES = (("site.yaml", SITE), ("campaign.yaml", CAMPAIGN), ("a story (its front matter, between the --- lines)", STORY),
+          ("a page (its front matter, between the --- lines)", PAGE))
+
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -461,10 +464,9 @@ def _convert_map(node, spec, key, path, diags, parsed, partial) -> dict[str, Any
         full = f"{key}.{name}" if key else name
         child_spec = spec.keys.get(name)
         if child_spec is None:
-            suggestion = did_you_mean(name, spec.keys)
-            known = ", ".join(sorted(spec.keys))
-            diags.warning(path, key_node.line, key_node.col, f"unknown key `{full}` is ignored",
-                          suggestion or f"the keys that work here are: {known}")
+            hint = _belongs_elsewhere(name, spec, node) or did_you_mean(name, spec.keys) or \
+                f"the keys that work here are: {', '.join(sorted(spec.keys))}"
+            diags.warning(path, key_node.line, key_node.col, f"unknown key `{full}` is ignored", hint)
             continue
         value = _convert(child, child_spec, full, path, diags, parsed, partial)
         if value is not None:
@@ -476,6 +478,27 @@ def _convert_map(node, spec, key, path, diags, parsed, partial) -> dict[str, Any
                 example = f"{name}: {child_spec.example}" if child_spec.example else f"{name}: ..."
                 diags.error(path, node.line, node.col, f"{full} is missing", f"add a line: {example}")
     return values
+
+
+def _belongs_elsewhere(name: str, spec: Field, node: Mapping) -> str | None:
+    """Where a key that does nothing here does work: in a block of this file (``endpoint`` under
+    ``petition:``), or in another file (``base_url`` in site.yaml)."""
+    blocks = [block for block, child in spec.keys.items() if child.keys and name in child.keys]
+    if blocks:
+        if _has_key(node, blocks[0]):
+            return f"`{name}` belongs in the `{blocks[0]}:` block: move it there, indented by two spaces like its other lines"
+        return f"`{name}` belongs under `{blocks[0]}:`: write a line `{blocks[0]}:` and indent `{name}` below it by two spaces"
+    if spec not in (SITE, CAMPAIGN, STORY, PAGE):
+        return None
+    files = [where for where, other in _FILES if other is not spec and name in other.keys]
+    if files:
+        return f"`{name}` is a setting of {' or '.join(files)}"
+    nested = {block: [where for where, other in _FILES if other is not spec and block in other.keys]
+              for where, other in _FILES for block, child in other.keys.items()
+              if other is not spec and child.keys and name in child.keys}
+    for block, wheres in nested.items():
+        return f"`{name}` is a setting of `{block}:` in {' or '.join(wheres)}"
+    return None
 
 
 def _has_key(node: Mapping, name: str) -> bool:

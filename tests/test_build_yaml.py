@@ -392,3 +392,20 @@ def test_a_story_without_its_first_dashes_is_told_to_add_them(make_project):
     _, _, stderr = run_build(project)
     (block,) = problems(stderr)
     assert "this story has no front matter" in block and "date: 2026-05-01" in block
+
+
+@pytest.mark.parametrize("file, text, hint", [
+    ("content/en/c/campaign.yaml", "title: Water\npetition:\n  goal: 100\nendpoint: https://forms.example.org/x\n",
+     "`endpoint` belongs in the `petition:` block: move it there, indented by two spaces like its other lines"),
+    ("content/en/c/campaign.yaml", "title: Water\ngoal: 100\n",
+     "`goal` belongs under `petition:`: write a line `petition:` and indent `goal` below it by two spaces"),
+    ("content/en/c/campaign.yaml", "title: Water\nbase_url: https://example.org/\n", "`base_url` is a setting of site.yaml"),
+    ("content/en/c/stories/maria.md", story("Maria", extra="goal: 100\n"),
+     "`goal` is a setting of `petition:` in site.yaml or campaign.yaml"),
+    ("content/en/c/stories/maria.md", story("Maria", extra="titel: Maria\n"), "did you mean `title`?"),
+])
+def test_a_key_in_the_wrong_place_says_where_it_belongs(make_project, file, text, hint):
+    project = make_project({**MINIMAL, file: text})
+    code, _, stderr = run_build(project)
+    (block,) = problems(stderr)
+    assert code == 0 and "unknown key" in block and block.splitlines()[1] == f"  hint: {hint}"
