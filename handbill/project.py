@@ -112,11 +112,23 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
     if default not in locales:
         locales.insert(0, default)
     written = list(values.get("locales") or [])
+    meant: dict[str, list[str]] = {}  # a code in error -> the codes the rest of the build uses instead
     for code in locales:  # written in site.yaml, so a code like `se` is meant
         problem = check_code(code, confirmed=True)
         if problem is not None:
             line, col = data.where(f"locales.{written.index(code)}" if code in written else "default_locale")
-            diags.add(problem.severity, path, line, col, problem.message, problem.hint)
+            listed = [part.strip() for part in code.split(",")]
+            hint = problem.hint if len(listed) < 2 else \
+                f"write the languages as a list in brackets: locales: [{', '.join(listed)}]"
+            diags.add(problem.severity, path, line, col, problem.message, hint)
+            if problem.severity == "error":
+                meant[code] = [part for part in listed if check_code(part, confirmed=True) is None] if len(listed) > 1 \
+                    else [problem.suggestion] if problem.suggestion else []
+    if meant:  # go on with what was meant, so one slip in site.yaml is not reported again for every file
+        locales = [fixed for code in locales for fixed in meant.get(code, [code])]
+        default = (meant[default] or locales or ["en"])[0] if default in meant else default
+        if default not in locales:
+            locales.insert(0, default)
     locales = [default] + sorted(set(locales) - {default})  # the default first, the rest in a stable order
     if base_url is not None and (problem := url_problem(base_url)):
         diags.error("--base-url", 0, 0, f"--base-url {problem[0]}", problem[1])

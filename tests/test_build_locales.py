@@ -235,3 +235,18 @@ def test_a_misspelled_placeholder_in_a_strings_override_is_reported(make_project
     })
     code, _, stderr = run_build(project)
     assert any(block.startswith("content/sv/strings.yaml:2:") and "cuont" in block for block in errors_of(stderr))
+
+
+@pytest.mark.parametrize("setting, error, hint", [
+    ("default_locale: English\n", "content/site.yaml:5:17: `English` is a language's name, not its code", "English is `en`"),
+    ("locales: en, sv\n", "content/site.yaml:5:10: `en, sv` is not a language code handbill knows",
+     "write the languages as a list in brackets: locales: [en, sv]"),
+])
+def test_a_slip_in_the_languages_of_site_yaml_is_the_one_problem_reported(make_project, setting, error, hint):
+    """The rest of the build goes on with what was meant, instead of warning about every folder and file."""
+    from conftest import MINIMAL, SITE_YAML, run_build, story
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML.replace("default_locale: en\n", "") + setting,
+                            "content/sv/c/stories/maria.md": story("Marias brunn")})
+    code, _, stderr = run_build(project)
+    assert code == 1 and stderr.splitlines()[:2] == [error, f"  hint: {hint}"]
+    assert "warning" not in stderr and stderr.count("\n  hint:") == 1
