@@ -193,6 +193,34 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def _misplaced(rel: str, folder: Path, diags: Diagnostics) -> tuple[str, str] | None:
+    """(message, hint) for a Markdown file, or a settings file handbill would read elsewhere, where handbill
+    reads none: where it was probably meant to go. Other YAML files (a team's own notes) are left aside unsaid."""
+    parts = rel.split("/")
+    name = parts[-1]
+    shown = diags.display_path(folder)
+    if not name.endswith(STORY_SUFFIX):
+        if name in ("campaign.yml", "strings.yml") and len(parts) == (2 if name == "campaign.yml" else 1):
+            return "this settings file is not read", f"rename it to {name[:-4]}.yaml"
+        if name == "campaign.yaml" and len(parts) > 2:
+            return ("this settings file is not read", f"a campaign's settings are in its folder's campaign.yaml, "
+                                                      f"like {shown}/{parts[0]}/campaign.yaml")
+        if name in ("site.yaml", "site.yml"):
+            return "this settings file is not read", "site.yaml goes in the content folder itself, beside the language folders"
+        return None
+    if len(parts) == 2 and parts[0] != "stories" and (folder / parts[0] / "campaign.yaml").is_file():
+        return ("this Markdown file is not published",
+                f"a story of the campaign `{parts[0]}` goes in its stories/ folder: move it to "
+                f"{shown}/{parts[0]}/stories/{name}")
+    if len(parts) == 1 and not name.lower().startswith(("readme", "notes", "todo", "license", "changelog")):
+        return ("this Markdown file is not published", f"a free page goes in pages/: move it to {shown}/pages/{name}; "
+                                                       f"a story goes in <campaign>/stories/")
+    if parts[0] == "stories":
+        return ("this Markdown file is not published", f"stories go in the stories/ folder of their campaign: move it "
+                                                       f"to {shown}/<campaign>/stories/{name}")
+    return "this Markdown file is not published", "stories go in <campaign>/stories/ and free pages in pages/"
+
+
 def classify(rel: str) -> tuple[str, str, str]:
     """(kind, campaign, slug) of a path inside a locale folder."""
     parts = rel.split("/")
@@ -254,9 +282,9 @@ def _scan_locale(folder: Path, root: Path, diags: Diagnostics) -> dict[str, Cont
         if kind == "asset" and _windows_device(rel.split("/")[1 if campaign else 0:], path, diags):
             continue  # a campaign, story or page name is checked with the other slug rules
         if kind == "other":
-            if rel.endswith(STORY_SUFFIX):
-                diags.warning(path, 0, 0, "this Markdown file is not published",
-                              "stories go in <campaign>/stories/ and free pages in pages/")
+            problem = _misplaced(rel, folder, diags)
+            if problem is not None:
+                diags.warning(path, 0, 0, *problem)
             continue
         files[rel] = ContentFile(path, locale, rel, kind, campaign, slug)
     return files

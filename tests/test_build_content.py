@@ -381,3 +381,23 @@ def test_a_photo_in_the_folder_above_can_be_used(make_project):
     files = build_files(project)
     tree = parse_html(files["c/stories/maria/index.html"])
     assert len([img for img in tree.iter("img") if img.get("alt") == "Hero"]) == 2
+
+
+@pytest.mark.parametrize("rel, hint", [
+    ("c/new-one.md", "a story of the campaign `c` goes in its stories/ folder: move it to content/en/c/stories/new-one.md"),
+    ("stories/two.md", "stories go in the stories/ folder of their campaign: move it to content/en/<campaign>/stories/two.md"),
+    ("four.md", "a free page goes in pages/: move it to content/en/pages/four.md; a story goes in <campaign>/stories/"),
+    ("c/stories/campaign.yaml", "a campaign's settings are in its folder's campaign.yaml, like content/en/c/campaign.yaml"),
+    ("d/campaign.yml", "rename it to campaign.yaml"),
+    ("strings.yml", "rename it to strings.yaml"),
+])
+def test_a_file_in_the_wrong_place_is_told_where_it_goes(make_project, rel, hint):
+    project = make_project({**MINIMAL, f"content/en/{rel}": story("Lost") if rel.endswith(".md") else "title: Lost\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0 and stderr.splitlines()[1] == f"  hint: {hint}" and stderr.startswith(f"content/en/{rel}: warning:")
+
+
+def test_notes_and_other_yaml_files_are_left_aside_quietly(make_project):
+    project = make_project({**MINIMAL, "content/en/README.md": "# Notes\n", "content/en/c/data.yaml": "a: 1\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0 and "data.yaml" not in stderr and "pages/README.md" not in stderr
