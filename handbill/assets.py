@@ -6,13 +6,33 @@ path can never reach outside the content folder, whatever it is dressed as.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from .photos import IMAGE_SUFFIXES, ImageProblem, PublishedImage, heic_problem
 from .sources import active_file_problem, is_junk
+
+
+def similar_name(target: str, candidates: list[Path], suffix: str = "") -> str:
+    """"did you mean `Maria.jpg`?" when a file in the folder of one of ``candidates`` has a name close to the
+    one written (the same but for capitals first), with the rest of ``target`` as it was written; else "".
+    ``suffix``: only names that end in it (a link to a page names a .md file)."""
+    written = target.rsplit("/", 1)
+    for candidate in candidates:
+        try:
+            names = [entry.name for entry in os.scandir(candidate.parent)
+                     if entry.is_file() and not is_junk(entry.name) and entry.name.endswith(suffix)]
+        except OSError:
+            continue
+        same = [name for name in names if name.casefold() == written[-1].casefold()]
+        close = same or difflib.get_close_matches(written[-1], sorted(names), n=1, cutoff=0.75)
+        if close:
+            return f"did you mean `{'/'.join([*written[:-1], close[0]])}`?" + (" (capitals count)" if same else "")
+    return ""
 
 
 class AssetProblem(Exception):
@@ -75,7 +95,9 @@ class AssetStore:
             if resolved.is_file():
                 return resolved
         where = "content/media/" if base_dirs == [self.content] else "the same folder as this one"
-        raise AssetProblem(f"the file `{target}` was not found", f"check the spelling and that the file is in {where}")
+        raise AssetProblem(f"the file `{target}` was not found",
+                           similar_name(target, [base / posix for base in base_dirs])
+                           or f"check the spelling and that the file is in {where}")
 
     def _inside(self, base_dirs: list[Path], posix: PurePosixPath) -> bool:
         root = self.content.resolve()

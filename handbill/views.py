@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assets import AssetProblem, AssetStore
+from .assets import AssetProblem, AssetStore, similar_name
 from .diagnostics import Diagnostics
 from .photos import IMAGE_SUFFIXES, ImageProblem
 from .locales import Entry
@@ -114,6 +114,7 @@ class EntryResolver:
             if self._has_own_error(key):
                 return None  # the linked file exists but could not be read: its own error is the one to fix
         self.diags.error(self.source_path, ref.line, 0, f"the link to `{ref.target}` goes to a page that does not exist",
+                         similar_name(target, [resolved], ".md") or
                          "check the file name; links to other stories look like ../stories/maria.md or maria.md "
                          "(a draft story is only published with --drafts)")
         return None

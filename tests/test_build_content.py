@@ -401,3 +401,15 @@ def test_notes_and_other_yaml_files_are_left_aside_quietly(make_project):
     project = make_project({**MINIMAL, "content/en/README.md": "# Notes\n", "content/en/c/data.yaml": "a: 1\n"})
     code, _, stderr = run_build(project)
     assert code == 0 and "data.yaml" not in stderr and "pages/README.md" not in stderr
+
+
+def test_a_name_written_almost_right_gets_the_real_one_as_its_fix(make_project):
+    project = make_project({**MINIMAL, "content/en/c/stories/maria.jpg": jpeg_bytes(),
+                            "content/en/c/stories/bob.md": story("Bob", "See [Maria](maira.md) and [M](../stories/Maria.md).",
+                                                                 extra="image: Maria.JPG\nimage_alt: Maria\n")})
+    with pytest.raises(BuildFailed) as failed:
+        build_files(project)
+    hints = sorted((e.message.split("`")[1], e.hint) for e in failed.value.diagnostics.errors)
+    assert hints == [("../stories/Maria.md", "did you mean `../stories/maria.md`? (capitals count)"),
+                     ("Maria.JPG", "did you mean `maria.jpg`? (capitals count)"),
+                     ("maira.md", "did you mean `maria.md`?")]
