@@ -68,6 +68,15 @@ def _create(path: Path, text: str, what: str, other_name: str = "choose another 
                               f"open that file to edit the {what}") from None
 
 
+def content_option(content: Path) -> str:
+    """`` --content <folder>`` for a command to copy, unless it is the folder the commands use by themselves."""
+    try:
+        same = Path(content).resolve() == (Path.cwd() / "content").resolve()
+    except OSError:
+        same = False
+    return "" if same else f" --content {content}"
+
+
 def new_campaign(content: Path, name: str) -> Created:
     """Create ``content/<default locale>/<slug>/campaign.yaml``. ``name`` is a slug or a title."""
     content = Path(content)
@@ -87,8 +96,8 @@ def new_campaign(content: Path, name: str) -> Created:
     _create(path, campaign_text(title, slug), "campaign")
     return Created(path, (
         f"Fill in the title, summary and body in {path}.",
-        f"Add a story: python build.py new story {slug} \"The story's title\"",
-        "Preview it: python build.py serve --drafts",
+        f"Add a story: python build.py new story {slug} \"The story's title\"{content_option(content)}",
+        f"Preview it: python build.py serve --drafts{content_option(content)}",
         "When it is ready, delete the line `draft: true` to publish the campaign.",
     ))
 
@@ -121,7 +130,7 @@ def new_story(content: Path, campaign: str, title: str, *, slug: str | None = No
     return Created(path, (
         f"Write the story in {path} (the notes at the top explain every line).",
         "Put a photo beside it in the same folder and name it in `image:`.",
-        "Preview it: python build.py serve --drafts",
+        f"Preview it: python build.py serve --drafts{content_option(content)}",
         "When it is ready, delete the line `draft: true` to publish it.",
     ))
 

@@ -25,6 +25,7 @@ from .diagnostics import Diagnostics
 from .localecodes import canonical_code, check_code, english_name, native_name
 from .locales import SPECS, fallback_policy
 from .project import Project, Source, load_project
+from .scaffold import content_option
 from .schema import Field
 from .strings import PLURAL_FORMS, Catalog, load_catalog, plural_categories
 from .theme import load_theme
@@ -371,20 +372,24 @@ def new_locale(content: Path, code: str) -> Outcome:
         folder.mkdir(parents=True, exist_ok=True)
         target.write_text(strings_template(catalog, fixed, default), encoding="utf-8")
         left = len(catalog.missing(fixed))
-        out.messages.append(f"Created {target}: {left} of {len(catalog.keys)} UI strings to translate"
+        out.messages.append(f"Created {target}: the theme translates all {len(catalog.keys)} UI strings already." if not left
+                            else f"Created {target}: {left} of {len(catalog.keys)} UI strings to translate"
                             + (" (the theme translates the others already)." if left < len(catalog.keys) else "."))
     listed = project.site.data.values.get("locales")
     steps = []
     if listed and fixed not in listed:
         steps.append(f"Add {fixed} to `locales:` in {content}/site.yaml, like: locales: [{', '.join([*listed, fixed])}]")
+    to_fill = bool(catalog.missing(fixed))
     steps += [
-        f"Translate the UI strings: fill in the empty values in {target}.",
-        f"Translate a page: `python build.py new translation {fixed} FILE` copies an original from "
+        f"Translate the UI strings: fill in the empty values in {target}." if to_fill else
+        f"The theme translates every UI string already; change any of them in {target}.",
+        f"Translate a page: `python build.py new translation {fixed} FILE{content_option(content)}` copies an original from "
         f"{content}/{default}/ (for example paid-leave/stories/maria.md) into {content}/{fixed}/ as a draft; "
         "translate it, then delete the line `draft: true`.",
         "Until a file is translated, its original is shown at the new language's address with a "
         "\"not translated yet\" notice (site.yaml `fallback:` can skip it instead).",
-        "Run `python build.py check` to see what is left, and `python build.py serve` to look at it.",
+        f"Run `python build.py check{content_option(content)}` to see what is left, and "
+        f"`python build.py serve{content_option(content)}` to look at it.",
     ]
     out.messages.append("Next:\n" + "\n".join(f"  {i}. {step}" for i, step in enumerate(steps, 1)))
     return out

@@ -178,7 +178,7 @@ def test_new_locale_for_a_language_the_theme_has_lists_the_theme_text_as_comment
     assert code == 0, err
     text = (project / "content/ar/strings.yaml").read_text(encoding="utf-8")
     assert '# sign_button: "وقّع العريضة"' in text
-    assert "0 of" in out
+    assert "the theme translates all" in out and "UI strings already" in out and "fill in the empty values" not in out
 
 
 def test_new_locale_fixes_the_spelling_and_never_overwrites(make_project):

@@ -168,3 +168,14 @@ def test_campaign_names_the_site_needs_are_refused(make_project, name, words):
     project = make_project(MINIMAL)
     with pytest.raises(ScaffoldRefused, match=words):
         new_campaign(project / "content", name)
+
+
+def test_the_next_steps_name_the_content_folder_when_it_is_not_the_usual_one(tmp_path, monkeypatch):
+    from pathlib import Path
+    from conftest import write_project
+    project = write_project(tmp_path / "p", MINIMAL)
+    monkeypatch.chdir(project)
+    assert not any("--content" in step for step in new_story(Path("content"), "c", "One").next_steps)
+    monkeypatch.chdir(tmp_path)
+    steps = new_story(Path("p/content"), "c", "Two").next_steps
+    assert "Preview it: python build.py serve --drafts --content p/content" in steps
