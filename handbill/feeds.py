@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .text import CONTROL_CHARACTERS
 
@@ -29,6 +31,26 @@ def xml_attr(text: str) -> str:
     if "'" not in value:
         return f"'{value}'"
     return '"' + value.replace('"', "&quot;") + '"'
+
+
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|poster)=")([/#][^"]*)"')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+
+
+def absolute_urls(html: str, page_url: str) -> str:
+    """A body's root-relative and in-page addresses made absolute: a feed reader, an email digest or an
+    aggregator shows an entry away from its page, where ``/img/maria.jpg`` and ``#fn-1`` lead nowhere."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page_url))
+
+    def absolute(url: str) -> str:
+        if url.startswith("#"):
+            return page_url.split("#", 1)[0] + url
+        return origin + url if url.startswith("/") and not url.startswith("//") else url
+
+    html = _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{absolute(m.group(2))}"', html)
+    return _SRCSET.sub(lambda m: m.group(1) + ", ".join(
+        " ".join([absolute(parts[0]), *parts[1:]]) for candidate in m.group(2).split(",")
+        for parts in [candidate.split()] if parts) + '"', html)
 
 
 def _stamp(date: dt.date | None) -> str:
@@ -68,7 +90,7 @@ def atom_feed(*, title: str, feed_url: str, home_url: str, lang: str, items: lis
         ]
         if item.summary:
             lines.append(f"    <summary>{xml_text(item.summary)}</summary>")
-        lines.append(f'    <content type="html">{xml_text(item.content_html)}</content>')
+        lines.append(f'    <content type="html">{xml_text(absolute_urls(item.content_html, item.url))}</content>')
         lines.append("  </entry>")
     lines.append("</feed>")
     return "\n".join(lines) + "\n"

@@ -8,6 +8,11 @@ import pytest
 
 from conftest import MINIMAL, build_files, html_pages, parse_html, story, text_of, write_project
 
+
+def html5lib_fragment(text):
+    import html5lib
+    return html5lib.parseFragment(text, treebuilder="etree", namespaceHTMLElements=False)
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -159,3 +164,22 @@ def test_lastmod_is_the_story_date(files):
     root = ET.fromstring(files["sitemap.xml"])
     lastmod = {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root.iter(f"{SM}url")}
     assert lastmod[f"{BASE}c/stories/ugly/"] == "2026-06-01"
+
+
+def test_feed_entries_link_and_show_pictures_by_absolute_addresses(make_project):
+    """An entry is read away from its page (a feed reader, an email digest): its links, pictures and
+    footnote marks must not depend on the page's address."""
+    from conftest import jpeg_bytes
+    project = make_project({
+        **MINIMAL, "content/site.yaml": "title: T\nbase_url: https://example.org/campaigns/\n",
+        "content/en/c/stories/p.jpg": jpeg_bytes(900, 600),
+        "content/en/c/stories/bob.md": story("Bob", "See [Maria](maria.md), ![a pump](p.jpg) and a note.[^1]\n\n[^1]: Yes.",
+                                             date="2026-06-01"),
+    })
+    feed = ET.fromstring(build_files(project)["feed.xml"])
+    (bob,) = [e for e in feed.iter(f"{ATOM}entry") if e.find(f"{ATOM}title").text == "Bob"]
+    content = html5lib_fragment(bob.find(f"{ATOM}content").text)
+    urls = [el.get(name) for el in content.iter() for name in ("href", "src") if el.get(name)]
+    urls += [c.split()[0] for el in content.iter() if el.get("srcset") for c in el.get("srcset").split(",")]
+    assert urls and all(url.startswith("https://example.org/campaigns/") for url in urls), urls
+    assert "https://example.org/campaigns/c/stories/bob/#fn-1" in urls
