@@ -146,8 +146,9 @@ def test_consent_is_never_pre_ticked_links_the_privacy_page_and_is_required_only
     (box,) = [e for e in form.iter("input") if e.get("type") == "checkbox"]
     assert box.get("checked") is None and box.get("required") is None and box.get("name") == "consent"
     (label,) = [lab for lab in tree.iter("label") if lab.get("for") == box.get("id")]
-    assert text_of(label) == "Keep me posted. How we use your data"
-    assert [a.get("href") for a in label.iter("a")] == ["/privacy/"]
+    assert text_of(label) == "Keep me posted."  # the box's name: the privacy link is beside it, not in it
+    (privacy_link,) = [p for p in tree.iter("p") if p.get("class") == "consent-privacy"]
+    assert [(a.get("href"), text_of(a)) for a in privacy_link.iter("a")] == [("/privacy/", "How we use your data")]
     form, _, _ = build_form(make_project, "endpoint: https://forms.example.org/sign\nconsent: Keep me posted.\n"
                                           "consent_required: true\n")
     (box,) = [e for e in form.iter("input") if e.get("type") == "checkbox"]
