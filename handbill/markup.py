@@ -95,6 +95,9 @@ class Resolver(Protocol):
 
     def page_link(self, ref: Reference) -> str | None: ...
 
+    def page_if_any(self, ref: Reference) -> str | None: ...
+        # the page a link without .md may mean (`maria` for maria.md); None without a word when there is none
+
     def image(self, ref: Reference) -> dict[str, str] | None: ...
 
     def file_link(self, ref: Reference) -> str | None: ...
@@ -493,6 +496,15 @@ class _Rewriter(HTMLParser):
         elif parts and _is_file_link(parts) and self._resolver is not None:
             url = self._resolver.file_link(self._reference(href))
             href = "#" if url is None else url
+        elif parts and _bare_name(parts) and self._resolver is not None:  # `maria`: a browser would go nowhere
+            reference = self._reference(href)
+            url = self._resolver.page_if_any(Reference(reference.target.split("#", 1)[0] + ".md", reference.line))
+            if url is not None:
+                if self._diags is not None:
+                    self._diags.warning(self._path, reference.line, 0,
+                                        f"the link to `{href}` names a page without .md; it was linked to that page",
+                                        f"write it as {parts.path}.md, as handbill links to a story or page")
+                href = url + (f"#{parts.fragment}" if parts.fragment else "")
         attrs = {k: v for k, v in attrs.items() if k != "rel"} | {"href": href}
         if parts and parts.scheme in ("http", "https"):
             attrs["rel"] = EXTERNAL_REL
@@ -517,6 +529,13 @@ class _Rewriter(HTMLParser):
                     f"the link to a `{_scheme(value or '')}:` address was removed",
                     "links may point to web pages (https://...), email (mailto:) or phone numbers (tel:)",
                 )
+
+
+def _bare_name(parts: SplitResult) -> bool:
+    """A relative link to a name without a suffix (`maria`, `../keisha`): a story or page's file name written
+    without its .md, most likely, which a browser would look for beside the page's own address."""
+    return (not parts.scheme and not parts.netloc and bool(parts.path) and not parts.path.startswith("/")
+            and not parts.path.endswith("/") and "." not in parts.path.rsplit("/", 1)[-1])
 
 
 def _is_file_link(parts: SplitResult) -> bool:

@@ -322,6 +322,9 @@ class _RecordingResolver:
     def page_link(self, ref: Reference) -> str | None:
         return self._ask("page_link", ref)
 
+    def page_if_any(self, ref: Reference) -> str | None:
+        return self._ask("page_if_any", ref)
+
     def image(self, ref: Reference) -> dict[str, str] | None:
         return self._ask("image", ref)
 

@@ -102,6 +102,20 @@ class EntryResolver:
     def page_link(self, ref: Reference) -> str | None:
         target = ref.target.split("#", 1)[0]
         resolved = (self.source_path.parent / target).resolve()
+        href, broken = self._page(resolved)
+        if href is None and not broken:
+            self.diags.error(self.source_path, ref.line, 0, f"the link to `{ref.target}` goes to a page that does not exist",
+                             similar_name(target, [resolved], ".md") or
+                             "check the file name; links to other stories look like ../stories/maria.md or maria.md "
+                             "(a draft story is only published with --drafts)")
+        return href
+
+    def page_if_any(self, ref: Reference) -> str | None:
+        """The address of the page ``ref`` names, or None, without a word: for a link that may name one."""
+        return self._page((self.source_path.parent / ref.target.split("#", 1)[0]).resolve())[0]
+
+    def _page(self, resolved: Path) -> tuple[str | None, bool]:
+        """(the address of the page of the file ``resolved``, or None; whether that file has an error of its own)."""
         for folder in (self.locale_dir, self.default_dir):
             try:
                 key = resolved.relative_to(folder.resolve()).as_posix()
@@ -110,14 +124,10 @@ class EntryResolver:
             linked = self.keys.get(key)
             if linked is not None:
                 # linked.locale: the default locale when this locale skips the linked file (fallback: skip)
-                return self.routes.href(self.routes.entry(linked.locale, linked.kind, linked.campaign, linked.slug))
+                return self.routes.href(self.routes.entry(linked.locale, linked.kind, linked.campaign, linked.slug)), False
             if self._has_own_error(key):
-                return None  # the linked file exists but could not be read: its own error is the one to fix
-        self.diags.error(self.source_path, ref.line, 0, f"the link to `{ref.target}` goes to a page that does not exist",
-                         similar_name(target, [resolved], ".md") or
-                         "check the file name; links to other stories look like ../stories/maria.md or maria.md "
-                         "(a draft story is only published with --drafts)")
-        return None
+                return None, True  # the linked file exists but could not be read: its own error is the one to fix
+        return None, False
 
     def _has_own_error(self, key: str) -> bool:
         """The file ``key`` names, or the campaign.yaml of the campaign it belongs to, had an error of its own

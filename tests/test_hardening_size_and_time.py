@@ -122,6 +122,9 @@ class _Resolver:
     def page_link(self, ref):
         return "/page/"
 
+    def page_if_any(self, ref):
+        return "/page/"
+
     def image(self, ref):
         return {"src": "/img/x.jpg"}
 

@@ -36,6 +36,9 @@ class FakeResolver:
             return None
         return "/" + ref.target.split("#")[0].removesuffix(".md").lstrip("./") + "/"
 
+    def page_if_any(self, ref: Reference) -> str | None:
+        return None if "missing" in ref.target or "nopage" in ref.target else self.page_link(ref)
+
     def image(self, ref: Reference) -> dict[str, str] | None:
         self.images.append(ref)
         if "missing" in ref.target:
@@ -132,6 +135,20 @@ def test_a_link_copied_from_the_preview_is_a_warning_at_its_line(renderer, href,
     render(renderer, f"Intro.\n\nRead [Maria]({href}).\n", first_line=4, resolver=FakeResolver(), diags=diags)
     preview = [d for d in diags.items if "preview" in d.message]
     assert [(d.line, d.severity) for d in preview] == ([(6, "warning")] if warned else [])
+
+
+@pytest.mark.parametrize("href, linked, warned", [
+    ("maria", "/maria/", True), ("../stories/keisha#quote", "/stories/keisha/#quote", True),
+    ("nopage", "nopage", False), ("stories/", "stories/", False), ("#top", "#top", False),
+])
+def test_a_link_to_a_page_without_md_is_linked_to_it_with_a_warning(renderer, href, linked, warned):
+    diags = Diagnostics()
+    out = render(renderer, f"Read [it]({href}).\n", first_line=3, resolver=FakeResolver(), diags=diags)
+    (a,) = elements(out, "a")
+    if linked is not None:
+        assert a.get("href") == linked
+    assert [(d.line, d.hint) for d in diags.items if "without .md" in d.message] == \
+        ([(3, f"write it as {href.split('#')[0]}.md, as handbill links to a story or page")] if warned else [])
 
 
 def test_footnotes_link_to_their_note_and_back(renderer):
