@@ -54,6 +54,25 @@ class PlannedPage:
 
 
 @dataclass(frozen=True)
+class MenuLink:
+    """A campaign in the navigation or a page in the footer. It unpacks as themes have always read it,
+    ``title, href, slug`` (a campaign) or ``title, href`` (a page), and carries the language of its title
+    (``lang``, ``dir``): an untranslated campaign's title is in the original's language."""
+
+    title: str
+    href: str
+    lang: str
+    slug: str | None = None  # the campaign's; None for a page
+
+    @property
+    def dir(self) -> str:
+        return text_direction(self.lang)
+
+    def __iter__(self):
+        return iter((self.title, self.href) if self.slug is None else (self.title, self.href, self.slug))
+
+
+@dataclass(frozen=True)
 class PageMeta:
     title: str
     description: str
@@ -220,11 +239,12 @@ class PageRenderer:
         version = self.static_versions.get(path)
         return f"{self.routes.href(path)}?v={version}" if version is not None else self.routes.href(path)
 
-    def _menus(self, locale: str, site: LocaleSite) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    def _menus(self, locale: str, site: LocaleSite) -> tuple[list[MenuLink], list[MenuLink]]:
         """The campaigns in the navigation and the pages in the footer of every page of a locale."""
-        nav = [(c.meta.get("title", ""), self.routes.href(self.routes.campaign(locale, c.campaign)), c.campaign)
-               for c in site.campaigns]
-        footer = [(p.meta.get("title", ""), self.routes.href(self.routes.page(locale, p.slug))) for p in site.pages]
+        nav = [MenuLink(c.meta.get("title", ""), self.routes.href(self.routes.campaign(locale, c.campaign)),
+                        c.text_locale_of("title"), c.campaign) for c in site.campaigns]
+        footer = [MenuLink(p.meta.get("title", ""), self.routes.href(self.routes.page(locale, p.slug)),
+                           p.text_locale_of("title")) for p in site.pages]
         return nav, footer
 
     def alternates(self, page: PlannedPage) -> tuple[tuple[str, str], ...]:

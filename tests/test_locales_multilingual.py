@@ -280,6 +280,26 @@ def test_text_in_another_language_than_its_page_says_so(make_project):
     assert lang_of(fallback, h1(fallback)) == "en"
     english = page(files, "c/stories/bob/index.html")
     assert {t.get("lang") for t in english.iter("time")} == {None}  # the page's own language: nothing to say
+    for tree, lang in ((translated, "en"), (english, "en")):  # the untranslated campaign and page in the menus
+        menus = [a.find("bdi") for nav in tree.iter("nav") for a in nav.iter("a") if a.find("bdi") is not None]
+        assert {(text_of(b), b.get("lang"), b.get("dir")) for b in menus} == {("Clean water", lang, "ltr"),
+                                                                              ("About us", lang, "ltr")}
+
+
+def test_a_theme_that_reads_the_menus_as_pairs_and_triples_still_works(make_project):
+    """Themes written before the menus carried their language unpack them as they always did."""
+    from conftest import MINIMAL, SITE_YAML
+    template = ("{% extends 'default:base.html' %}{% block main %}"
+                "{% for title, href, slug in nav %}<p class=nav>{{ slug }}|{{ title }}|{{ href }}</p>{% endfor %}"
+                "{% for title, href in footer_pages %}<p class=foot>{{ title }}|{{ href }}</p>{% endfor %}"
+                "{% endblock %}")
+    project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML + "theme: mine\n",
+                            "themes/mine/templates/home.html": template})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    home = page(snapshot(project / "site"), "index.html")
+    assert [text_of(p) for p in home.iter("p") if p.get("class") in ("nav", "foot")] == [
+        "c|Clean water|/c/", "About us|/about/"]
 
 
 def test_two_spellings_of_one_language_give_one_og_locale(make_project):
