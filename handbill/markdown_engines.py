@@ -206,13 +206,20 @@ def _video_paragraph(match: re.Match[str]) -> str:
     return f'<p class="video-link"><a href="{htmllib.escape(url)}">{text}</a></p>'
 
 
-def unique(slug: str, used: set[str]) -> str:
+def unique(slug: str, used: set[str], resumed: dict[str, str] | None = None) -> str:
     """``slug``, or with ``_1``, ``_2``... added when it is taken: Python-Markdown's toc ``unique``, so both
-    engines number repeated headings alike (a test holds them to it)."""
+    engines number repeated headings alike (a test holds them to it). ``resumed`` (one per document) goes
+    on from the name last given for the same ``slug``: every name before it is taken, as names are only
+    ever added, so 10,000 headings alike cost 10,000 steps instead of 50 million."""
+    start = slug
+    if resumed is not None and start in resumed:
+        slug = resumed[start]
     while slug in used or not slug:
         match = _NUMBERED.match(slug)
         slug = f"{match.group(1)}_{int(match.group(2)) + 1}" if match else f"{slug}_1"
     used.add(slug)
+    if resumed is not None:
+        resumed[start] = slug
     return slug
 
 
@@ -222,11 +229,12 @@ def _add_heading_ids(html: str) -> str:
     if "<h" not in html:
         return html
     used = set(_ID.findall(html)) if 'id="' in html else set()  # (the pattern is tried at every position: 27 µs)
+    resumed: dict[str, str] = {}
 
     def with_id(match: re.Match[str]) -> str:
         level, inner = match.groups()
         name = " ".join((_TAG.sub("", _FOOTNOTE_REF.sub("", inner)) if "<" in inner else inner).split())
-        slug = unique(heading_slug(htmllib.unescape(name), "-"), used)
+        slug = unique(heading_slug(htmllib.unescape(name), "-"), used, resumed)
         return f'<h{level} id="{htmllib.escape(slug)}">{inner}</h{level}>'
 
     return _HEADING.sub(with_id, html)

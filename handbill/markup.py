@@ -288,6 +288,9 @@ def _target_key(target: str) -> str:
     return unquote(htmllib.unescape(target.strip()))
 
 
+MAX_SEARCHES = 200  # different patterns a text's problems are looked up by (see _SourceLines.of_pattern)
+
+
 class _SourceLines:
     """Where things are written in the original file; the engines' HTML keeps no line numbers.
 
@@ -325,8 +328,13 @@ class _SourceLines:
         return self.of_pattern(re.escape(target))
 
     def of_pattern(self, pattern: str) -> int:
-        """The line of the next place ``pattern`` matches, as :meth:`of_target`."""
+        """The line of the next place ``pattern`` matches, as :meth:`of_target`. Each new pattern is a search
+        of the whole text: past MAX_SEARCHES different ones (thousands of different pasted attributes, or
+        targets with a ")" in them), the rest are said to be on the body's first line, so a hostile text
+        costs a bounded number of searches instead of one per problem."""
         if pattern not in self._found:
+            if len(self._found) >= MAX_SEARCHES:
+                return self._first_line
             self._found[pattern] = [self._line_at(match.start())
                                     for match in re.finditer(pattern, self._text, re.IGNORECASE)] or [self._first_line]
         return self._next(pattern, self._found[pattern])

@@ -220,3 +220,20 @@ def test_reading_front_matter_stays_linear_in_runs_of_spaces():
     done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
                           capture_output=True, text=True, timeout=60)  # well under a second when linear
     assert done.returncode == 0, done.stderr
+
+
+def test_texts_at_the_size_cap_built_to_be_slow_stay_linear():
+    """Each took from 15 s to minutes at the size cap: heading ids counted up from _1 for every repeat of the
+    same heading, and every different problem (a `javascript:` target with a parenthesis, another `on...`
+    attribute on each line) searched the whole text for its line."""
+    units = ["## Same heading\n\n", "[x](javascript:alert(N))\n\n", '<p onNx="y">t</p>\n\n']
+    script = (f"from handbill.diagnostics import Diagnostics\n"
+              f"from handbill.markup import MarkdownRenderer\n"
+              f"class R:\n"
+              f"    def __getattr__(self, name): return lambda ref: None\n"
+              f"for unit in {units!r}:\n"
+              f"    text = ''.join(unit.replace('N', str(i)) for i in range({MAX_SOURCE_BYTES} // len(unit)))\n"
+              f"    MarkdownRenderer().render(text, path='s.md', first_line=1, resolver=R(), diags=Diagnostics())\n")
+    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True, timeout=60)  # a few seconds when linear
+    assert done.returncode == 0, done.stderr

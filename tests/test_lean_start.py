@@ -57,6 +57,19 @@ def test_installed_version_of_something_not_installed_is_a_question_mark():
 def test_heading_ids_are_numbered_as_python_markdown_numbers_them(slugs):
     ours, theirs = set(), set()
     assert [unique(s, ours) for s in slugs] == [python_markdown_unique(s, theirs) for s in slugs]
+    resumed: dict[str, str] = {}
+    again, theirs = set(), set()
+    assert [unique(s, again, resumed) for s in slugs] == [python_markdown_unique(s, theirs) for s in slugs]
+
+
+def test_heading_ids_resumed_are_the_ids_python_markdown_gives_for_any_sequence():
+    """Going on from the last name given for a slug gives what counting from the start gives."""
+    import random
+    rng = random.Random(5)
+    for _ in range(300):
+        slugs = [rng.choice(["a", "a_1", "a_2", "b", "", "a_1_1", "b_9", "b_10"]) for _ in range(rng.randint(1, 30))]
+        ours, theirs, resumed = set(), set(), {}
+        assert [unique(s, ours, resumed) for s in slugs] == [python_markdown_unique(s, theirs) for s in slugs], slugs
 
 
 def _slug_one_char_at_a_time(text: str) -> str:
