@@ -31,6 +31,7 @@ MAX_ANIMATION_PIXELS = 150_000_000  # all frames of an animated GIF together
 MAX_FILE_BYTES = 25 * 1024 * 1024
 QUALITY = 82
 PHOTO_PNG_RATIO = 3  # an opaque PNG is published as JPEG when that is this many times smaller: a photo, not a drawing
+PROBE_WIDTH = 480  # the width of the copy that tells (see _photographic)
 # what other files look like, for a message that says what the file really is
 OTHER_KINDS = (
     (b"%PDF", "a PDF document", "export the page as a JPEG or PNG picture"),
@@ -130,12 +131,9 @@ def publish_image(path: Path) -> PublishedImage:
     out_format = fmt if fmt in ("JPEG", "WEBP") else "PNG"
     if image.width > MAX_WIDTH:
         image = _resize(image, MAX_WIDTH)
-    encoded = _encode(image, out_format)
-    if out_format == "PNG" and _opaque(image):
-        as_jpeg = _encode(image, "JPEG")
-        if len(as_jpeg) * PHOTO_PNG_RATIO < len(encoded):  # a photo saved as PNG: a JPEG is many times smaller
-            out_format, encoded = "JPEG", as_jpeg
-    full = Rendition(f"img/{stem}-{digest}{FORMATS[out_format]}", image.width, image.height, encoded)
+    if out_format == "PNG" and _opaque(image) and _photographic(image):
+        out_format = "JPEG"  # a photo saved as PNG: a JPEG of it is many times smaller
+    full = Rendition(f"img/{stem}-{digest}{FORMATS[out_format]}", image.width, image.height, _encode(image, out_format))
     smaller = []
     for width in WIDTHS:
         if width <= image.width * 0.8:
@@ -201,6 +199,15 @@ def _with_profile(image: Image.Image, icc: bytes | None, mode: str) -> Image.Ima
         return ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return None
+
+
+def _photographic(image: Image.Image) -> bool:
+    """A JPEG of the image is PHOTO_PNG_RATIO times smaller than a PNG: judged on a copy at most PROBE_WIDTH
+    wide, in milliseconds (the full-size optimised PNG took 1-3 s for a phone's photo)."""
+    probe = _resize(image, PROBE_WIDTH) if image.width > PROBE_WIDTH else image
+    png = io.BytesIO()
+    probe.save(png, format="PNG", compress_level=6)
+    return len(_encode(probe, "JPEG")) * PHOTO_PNG_RATIO < len(png.getvalue())
 
 
 def _opaque(image: Image.Image) -> bool:
