@@ -42,7 +42,7 @@ import nh3
 
 from handbill.diagnostics import Diagnostics
 from handbill.markdown_engines import DEFAULT_ENGINE, ENGINE_SETTINGS, make_engine
-from handbill.timebox import TextTooDeep, TextTooSlow, explain
+from handbill.timebox import MAX_TABLE_COLUMNS, TextTooDeep, TextTooSlow, TextTooWide, explain
 
 DOWNLOAD_VIDEO_TEXT = "Download the video"
 EXTERNAL_REL = "noopener noreferrer"
@@ -116,6 +116,10 @@ class MarkdownRenderer:
     def render(self, text: str, *, path: str | Path, first_line: int, resolver: Resolver,
                diags: Diagnostics) -> str:
         """A Markdown body as safe HTML; links and images resolved, unsafe content reported."""
+        wide = _WIDE_DELIMITER_ROW.search(text) if "|" in text else None
+        if wide is not None:  # (checked first: the engines and nh3 would take hundreds of megabytes to make it)
+            diags.error(path, first_line + text.count("\n", 0, wide.start()), 0, *explain(TextTooWide()))
+            return ""
         try:
             html = self._engine.convert(text)
         except (TextTooSlow, TextTooDeep) as problem:
@@ -151,6 +155,10 @@ def _below_the_title(html: str, lines: _SourceLines, path: str | Path, diags: Di
                   "a top-level heading (#) in the text would be a second title on the page: it is shown as ##",
                   "start the headings of a text with ## (the title is the page's # heading)")
     return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
+
+
+# a table's delimiter row (|---|:--:|) with more than MAX_TABLE_COLUMNS cells
+_WIDE_DELIMITER_ROW = re.compile(rf"^[ \t]{{0,3}}\|?(?:[ \t]*:?-+:?[ \t]*\|){{{MAX_TABLE_COLUMNS},}}", re.MULTILINE)
 
 
 def sanitize_html(html: str) -> str:

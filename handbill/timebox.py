@@ -57,6 +57,9 @@ TIME_BUDGET = 10.0  # seconds one Markdown text may take
 INLINE_CHARS = 1000  # texts up to this long are converted in the build process
 
 
+MAX_TABLE_COLUMNS = 64  # a table's columns in a text (see TextTooWide)
+
+
 class TextTooSlow(Exception):
     """Converting the text took longer than the budget; it was stopped."""
 
@@ -162,8 +165,17 @@ def _stop(process, conn: Connection, owner: int) -> None:
     process.join(5)
 
 
-def explain(problem: TextTooSlow | TextTooDeep) -> tuple[str, str]:
+class TextTooWide(Exception):
+    """The text has a table with more columns than any page can show: its HTML would be thousands of times
+    larger than the text (a 300-column header pads every row to 300 cells: 5 MB and 360 MB of memory
+    for a 30 KB story)."""
+
+
+def explain(problem: TextTooSlow | TextTooDeep | TextTooWide) -> tuple[str, str]:
     """(message, hint) for a volunteer, about a text that was stopped."""
+    if isinstance(problem, TextTooWide):
+        return (f"a table in this text has more than {MAX_TABLE_COLUMNS} columns, more than a page can show",
+                "split it into smaller tables, or put the data in a spreadsheet file beside the story and link to it")
     if isinstance(problem, TextTooDeep):
         return ("the lists or quotes in this text are nested too deeply to publish",
                 "use at most a few levels of lists inside lists and of > quotes inside quotes")

@@ -237,3 +237,24 @@ def test_texts_at_the_size_cap_built_to_be_slow_stay_linear():
     done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(REPO)},
                           capture_output=True, text=True, timeout=60)  # a few seconds when linear
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("columns, refused", [(64, True), (300, True), (63, False)])
+def test_a_table_wider_than_a_page_is_refused_before_it_is_made(columns, refused):
+    """A 300-column header made every row 300 cells: 5 MB of page and 360 MB of memory for a 30 KB story."""
+    from handbill.diagnostics import Diagnostics
+    from handbill.markup import MarkdownRenderer
+
+    class Resolver:
+        def __getattr__(self, name):
+            return lambda ref: None
+
+    text = "Intro.\n\n|" + "|".join(f"c{i}" for i in range(columns)) + "|\n|" + "|".join("---" for _ in range(columns)) \
+        + "|\n" + "|x\n" * 3000
+    diags = Diagnostics()
+    html = MarkdownRenderer().render(text, path="s.md", first_line=5, resolver=Resolver(), diags=diags)
+    if refused:
+        assert html == "" and [(d.line, d.message.split(",")[0]) for d in diags.items] == [
+            (8, "a table in this text has more than 64 columns")]
+    else:
+        assert "<table>" in html and not diags.errors
