@@ -62,11 +62,8 @@ class MenuLink:
     title: str
     href: str
     lang: str
+    dir: str
     slug: str | None = None  # the campaign's; None for a page
-
-    @property
-    def dir(self) -> str:
-        return text_direction(self.lang)
 
     def __iter__(self):
         return iter((self.title, self.href) if self.slug is None else (self.title, self.href, self.slug))
@@ -242,9 +239,10 @@ class PageRenderer:
     def _menus(self, locale: str, site: LocaleSite) -> tuple[list[MenuLink], list[MenuLink]]:
         """The campaigns in the navigation and the pages in the footer of every page of a locale."""
         nav = [MenuLink(c.meta.get("title", ""), self.routes.href(self.routes.campaign(locale, c.campaign)),
-                        c.text_locale_of("title"), c.campaign) for c in site.campaigns]
+                        c.text_locale_of("title"), text_direction(c.text_locale_of("title")), c.campaign)
+               for c in site.campaigns]
         footer = [MenuLink(p.meta.get("title", ""), self.routes.href(self.routes.page(locale, p.slug)),
-                           p.text_locale_of("title")) for p in site.pages]
+                           p.text_locale_of("title"), text_direction(p.text_locale_of("title"))) for p in site.pages]
         return nav, footer
 
     def alternates(self, page: PlannedPage) -> tuple[tuple[str, str], ...]:
