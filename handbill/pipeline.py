@@ -14,6 +14,7 @@ import jinja2
 from .campaign_extras import extra_files
 from .console import Console, plural
 from .diagnostics import BuildFailed, Diagnostics
+from .cache import FileCache
 from .diskcache import DiskCache
 from .feeds import FeedItem, SitemapUrl, atom_feed, robots, sitemap
 from .headers import site_headers
@@ -96,8 +97,9 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
 
 def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: RebuildMemo | None, console: Console,
             output: StagedOutput | None, one_off: bool, codes_ahead: list[CodesAhead]) -> BuildResult:
+    codes_store = FileCache(cache.disk.root / "qr", ".bin") if cache.disk is not None else None
     project = load_project(options.content, diags, base_url=options.base_url, cache=cache,
-                           scanned=functools.partial(_work_ahead, output, codes_ahead))
+                           scanned=functools.partial(_work_ahead, output, codes_ahead, codes_store))
     console.phase(f"Read {plural(sum(map(len, project.sources.values())), 'content file')}")
     theme = load_theme(project.site.theme, options.content, diags, project.site.path, project.site.data.where("theme"))
     catalog = load_catalog(list(theme.dirs), options.content, list(project.site.locales),
@@ -170,8 +172,8 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
     return result
 
 
-def _work_ahead(output: StagedOutput | None, codes_ahead: list[CodesAhead], site: SiteConfig,
-                inventory: Inventory) -> None:
+def _work_ahead(output: StagedOutput | None, codes_ahead: list[CodesAhead], codes_store: FileCache | None,
+                site: SiteConfig, inventory: Inventory) -> None:
     """Once the content folder is listed, while the rest is read on one core: the story pages' folders
     (a first build) and the print sheets' QR codes, each made by another process on the idle core."""
     routes = Routes(site.base_url, site.default_locale)
@@ -179,7 +181,7 @@ def _work_ahead(output: StagedOutput | None, codes_ahead: list[CodesAhead], site
         output.make_folders_ahead(likely_story_pages(inventory, site.locales, routes))
     campaigns = sorted({file.campaign for file in inventory.files.get(site.default_locale, {}).values()
                         if file.kind == "campaign"})
-    codes = CodesAhead(sheet_urls(routes, [(locale, c) for locale in site.locales for c in campaigns]))
+    codes = CodesAhead(sheet_urls(routes, [(locale, c) for locale in site.locales for c in campaigns]), codes_store)
     codes_ahead.append(codes)  # kept first: stopped if the start is interrupted
     codes.start()
 

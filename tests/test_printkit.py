@@ -199,3 +199,28 @@ def test_a_build_leaves_the_qr_codes_to_another_process(tmp_path):
     codes = list((project / "site").rglob("*qr*.png"))
     assert codes and all(p.read_bytes() == qr_images(f"https://example.org/{p.relative_to(project / 'site').parts[0]}/"
                                                       "?source=print").png for p in codes)
+
+
+def test_codes_drawn_by_an_earlier_build_are_read_back_not_drawn_again(tmp_path, monkeypatch):
+    import segno
+    from handbill import qrcodes
+    from handbill.cache import FileCache
+    store = FileCache(tmp_path / "qr", ".bin")
+    urls = [f"https://example.org/stored-{n}/?source=print" for n in range(3)]
+    first = qrcodes.CodesAhead(urls, store)._draw()  # (drawn here: the test calls what the helper runs)
+    assert first == {url: qr_images.__wrapped__(url) for url in urls}
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(segno, "make", no_drawing)
+    monkeypatch.setattr(qrcodes, "_DRAWN", set())  # as in a new build's process
+    qr_images.cache_clear()
+    assert qrcodes.CodesAhead(urls, store)._draw() == first
+    stored = sorted((tmp_path / "qr").rglob("*.bin"))
+    stored[0].write_bytes(stored[0].read_bytes()[:-10])  # cut short: drawn again, and stored whole again
+    monkeypatch.undo()
+    monkeypatch.setattr(qrcodes, "_DRAWN", set())
+    qr_images.cache_clear()
+    assert qrcodes.CodesAhead(urls, store)._draw() == first
+    assert all(qrcodes._from_bytes("x", path.read_bytes()) is not None for path in stored)
