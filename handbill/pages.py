@@ -189,7 +189,8 @@ class Planner:
                                           noindex=True, context={**common, **petition}))
             self.pages.append(PlannedPage(("stories", campaign.campaign), locale, r.stories(locale, campaign.campaign),
                                           "stories.html", t("stories_of", campaign=campaign.title), campaign.summary,
-                                          campaign.is_fallback, context=common))
+                                          campaign.is_fallback, context=common,
+                                          noindex=not its_stories))  # (an empty list: not for search engines)
             for index, story in enumerate(its_stories):
                 more = its_stories[index + 1:index + 1 + MORE_STORIES]  # the next ones, then from the top
                 more += its_stories[:min(index, MORE_STORIES - len(more))]

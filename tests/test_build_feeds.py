@@ -183,3 +183,11 @@ def test_feed_entries_link_and_show_pictures_by_absolute_addresses(make_project)
     urls += [c.split()[0] for el in content.iter() if el.get("srcset") for c in el.get("srcset").split(",")]
     assert urls and all(url.startswith("https://example.org/campaigns/") for url in urls), urls
     assert "https://example.org/campaigns/c/stories/bob/#fn-1" in urls
+
+
+def test_an_empty_stories_list_is_kept_out_of_the_sitemap(make_project):
+    files = build_files(make_project({**MINIMAL, "content/en/d/campaign.yaml": "title: No stories yet\n"}))
+    sitemap = files["sitemap.xml"].decode()
+    assert "/d/stories/" not in sitemap and "/c/stories/" in sitemap and "/d/" in sitemap
+    robots = [m.get("content") for m in parse_html(files["d/stories/index.html"]).iter("meta") if m.get("name") == "robots"]
+    assert robots == ["noindex"]
