@@ -65,8 +65,17 @@ class MenuLink:
     dir: str
     slug: str | None = None  # the campaign's; None for a page
 
+    def _as_tuple(self) -> tuple[str, ...]:
+        return (self.title, self.href) if self.slug is None else (self.title, self.href, self.slug)
+
     def __iter__(self):
-        return iter((self.title, self.href) if self.slug is None else (self.title, self.href, self.slug))
+        return iter(self._as_tuple())
+
+    def __getitem__(self, index):  # (link[0], as a theme may have read the tuple)
+        return self._as_tuple()[index]
+
+    def __len__(self) -> int:
+        return len(self._as_tuple())
 
 
 @dataclass(frozen=True)

@@ -292,6 +292,7 @@ def test_a_theme_that_reads_the_menus_as_pairs_and_triples_still_works(make_proj
     template = ("{% extends 'default:base.html' %}{% block main %}"
                 "{% for title, href, slug in nav %}<p class=nav>{{ slug }}|{{ title }}|{{ href }}</p>{% endfor %}"
                 "{% for title, href in footer_pages %}<p class=foot>{{ title }}|{{ href }}</p>{% endfor %}"
+                "{% for link in nav %}<p class=nav>{{ link[2] }}:{{ link | length }}</p>{% endfor %}"
                 "{% endblock %}")
     project = make_project({**MINIMAL, "content/site.yaml": SITE_YAML + "theme: mine\n",
                             "themes/mine/templates/home.html": template})
@@ -299,7 +300,7 @@ def test_a_theme_that_reads_the_menus_as_pairs_and_triples_still_works(make_proj
     assert code == 0, stderr
     home = page(snapshot(project / "site"), "index.html")
     assert [text_of(p) for p in home.iter("p") if p.get("class") in ("nav", "foot")] == [
-        "c|Clean water|/c/", "About us|/about/"]
+        "c|Clean water|/c/", "About us|/about/", "c:3"]
 
 
 def test_two_spellings_of_one_language_give_one_og_locale(make_project):
