@@ -14,18 +14,20 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from .photos import IMAGE_SUFFIXES, ImageProblem, PublishedImage, heic_problem
-from .sources import active_file_problem, is_junk
+from .sources import SOURCE_SUFFIXES, active_file_problem, is_junk
 
 
-def similar_name(target: str, candidates: list[Path], suffix: str = "") -> str:
+def similar_name(target: str, candidates: list[Path], suffix: str = "", *, skip: tuple[str, ...] = ()) -> str:
     """"did you mean `Maria.jpg`?" when a file in the folder of one of ``candidates`` has a name close to the
     one written (the same but for capitals first), with the rest of ``target`` as it was written; else "".
-    ``suffix``: only names that end in it (a link to a page names a .md file)."""
+    ``suffix``: only names that end in it (a link to a page names a .md file); ``skip``: never names that end
+    so (a photo is never a story's .md). The name written itself is never suggested (a draft's file exists)."""
     written = target.rsplit("/", 1)
     for candidate in candidates:
         try:
             names = [entry.name for entry in os.scandir(candidate.parent)
-                     if entry.is_file() and not is_junk(entry.name) and entry.name.endswith(suffix)]
+                     if entry.is_file() and not is_junk(entry.name) and entry.name.endswith(suffix)
+                     and not entry.name.lower().endswith(skip) and entry.name != written[-1]]
         except OSError:
             continue
         same = [name for name in names if name.casefold() == written[-1].casefold()]
@@ -96,7 +98,7 @@ class AssetStore:
                 return resolved
         where = "content/media/" if base_dirs == [self.content] else "the same folder as this one"
         raise AssetProblem(f"the file `{target}` was not found",
-                           similar_name(target, [base / posix for base in base_dirs])
+                           similar_name(target, [base / posix for base in base_dirs], skip=SOURCE_SUFFIXES)
                            or f"check the spelling and that the file is in {where}")
 
     def _inside(self, base_dirs: list[Path], posix: PurePosixPath) -> bool:

@@ -48,6 +48,7 @@ class Diagnostics:
     root: Path | None = None  # paths are shown relative to this folder
     items: list[Diagnostic] = field(default_factory=list)
     _seen: set[Diagnostic] = field(default_factory=set, repr=False)
+    _error_paths: set[str] = field(default_factory=set, repr=False, compare=False)  # (has_error_in, at any size)
 
     _resolved_folders: dict[str, Path | None] = field(default_factory=dict, repr=False, compare=False)
 
@@ -75,10 +76,7 @@ class Diagnostics:
         return self._resolved_folders[key]
 
     def add(self, severity: str, path: str | Path, line: int, col: int, message: str, hint: str = "") -> None:
-        diag = Diagnostic(self.display_path(path), line, col, severity, message, hint)
-        if diag not in self._seen:  # the same problem found twice (e.g. per locale) is shown once
-            self._seen.add(diag)
-            self.items.append(diag)
+        self.extend([Diagnostic(self.display_path(path), line, col, severity, message, hint)])
 
     def error(self, path: str | Path, line: int, col: int, message: str, hint: str = "") -> None:
         self.add(ERROR, path, line, col, message, hint)
@@ -88,14 +86,15 @@ class Diagnostics:
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         for diag in other:
-            if diag not in self._seen:
+            if diag not in self._seen:  # the same problem found twice (e.g. per locale) is shown once
                 self._seen.add(diag)
                 self.items.append(diag)
+                if diag.severity == ERROR:
+                    self._error_paths.add(diag.path)
 
     def has_error_in(self, path: str | Path) -> bool:
         """True when an error was reported about this file."""
-        shown = self.display_path(path)
-        return any(d.path == shown and d.severity == ERROR for d in self.items)
+        return self.display_path(path) in self._error_paths
 
     @property
     def errors(self) -> list[Diagnostic]:

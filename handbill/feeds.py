@@ -35,6 +35,7 @@ def xml_attr(text: str) -> str:
 
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|poster)=")([/#][^"]*)"')
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+_START_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 
 
 def absolute_urls(html: str, page_url: str) -> str:
@@ -49,10 +50,13 @@ def absolute_urls(html: str, page_url: str) -> str:
             return page_url.split("#", 1)[0] + url
         return origin + url if url.startswith("/") and not url.startswith("//") else url
 
-    html = _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{absolute(m.group(2))}"', html)
-    return _SRCSET.sub(lambda m: m.group(1) + ", ".join(
-        " ".join([absolute(parts[0]), *parts[1:]]) for candidate in m.group(2).split(",")
-        for parts in [candidate.split()] if parts) + '"', html)
+    def in_tag(tag: re.Match[str]) -> str:  # (only in tags: a text's quotes are not escaped, its < and > are)
+        done = _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}{absolute(m.group(2))}"', tag.group(0))
+        return _SRCSET.sub(lambda m: m.group(1) + ", ".join(
+            " ".join([absolute(parts[0]), *parts[1:]]) for candidate in m.group(2).split(",")
+            for parts in [candidate.split()] if parts) + '"', done)
+
+    return _START_TAG.sub(in_tag, html)
 
 
 def _stamp(date: dt.date | None) -> str:

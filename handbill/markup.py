@@ -116,9 +116,9 @@ class MarkdownRenderer:
     def render(self, text: str, *, path: str | Path, first_line: int, resolver: Resolver,
                diags: Diagnostics) -> str:
         """A Markdown body as safe HTML; links and images resolved, unsafe content reported."""
-        wide = _WIDE_DELIMITER_ROW.search(text) if "|" in text else None
+        wide = _wide_table(text) if "|" in text else None
         if wide is not None:  # (checked first: the engines and nh3 would take hundreds of megabytes to make it)
-            diags.error(path, first_line + text.count("\n", 0, wide.start()), 0, *explain(TextTooWide()))
+            diags.error(path, first_line + text.count("\n", 0, wide), 0, *explain(TextTooWide()))
             return ""
         try:
             html = self._engine.convert(text)
@@ -126,10 +126,8 @@ class MarkdownRenderer:
             diags.error(path, first_line, 0, *explain(problem))
             return ""
         lines = _SourceLines(text, first_line)
-        if "<h1" in html:
-            html = _below_the_title(html, lines, path, diags)
-        html = _Rewriter(html, lines, resolver, path, diags).rewrite(self._regular(text))
-        return sanitize_html(html)
+        html = sanitize_html(_Rewriter(html, lines, resolver, path, diags).rewrite(self._regular(text)))
+        return _below_the_title(html, lines, path, diags) if "<h1" in html else html  # (comments are gone by now)
 
     def render_inline(self, text: str) -> str:
         """One line of Markdown (emphasis, links, code) for short fields; sanitised, no <p>."""
@@ -151,14 +149,25 @@ def _below_the_title(html: str, lines: _SourceLines, path: str | Path, diags: Di
     (two would confuse screen readers and search engines), so ``# Part one`` is shown as ``## Part one``."""
     if not re.search(r"<h1(?=[\s>/])", html, re.IGNORECASE):
         return html
-    diags.warning(path, lines.of_pattern(r"(?m)^ {0,3}#(?!#)|<h1\b|^ {0,3}=+[ \t]*$"), 0,
+    diags.warning(path, lines.of_pattern(r"(?m)^ {0,3}#(?:[ \t]|$)|<h1\b|^ {0,3}=+[ \t]*$"), 0,
                   "a top-level heading (#) in the text would be a second title on the page: it is shown as ##",
                   "start the headings of a text with ## (the title is the page's # heading)")
     return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
 
 
-# a table's delimiter row (|---|:--:|) with more than MAX_TABLE_COLUMNS cells
-_WIDE_DELIMITER_ROW = re.compile(rf"^[ \t]{{0,3}}\|?(?:[ \t]*:?-+:?[ \t]*\|){{{MAX_TABLE_COLUMNS},}}", re.MULTILINE)
+# a table's delimiter row (|---|:--:|) with more than MAX_TABLE_COLUMNS cells, outer pipes or not
+_CELL = r"[ \t]*:?-+:?[ \t]*"
+_WIDE_DELIMITER_ROW = re.compile(rf"^[ \t]{{0,3}}\|?{_CELL}(?:\|{_CELL}){{{MAX_TABLE_COLUMNS},}}\|?[ \t]*$", re.MULTILINE)
+_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
+
+
+def _wide_table(text: str) -> int | None:
+    """Where a table wider than MAX_TABLE_COLUMNS starts its delimiter row; rows shown in a fenced code
+    block (an odd number of fences above them) are not tables."""
+    for match in _WIDE_DELIMITER_ROW.finditer(text):
+        if len(_FENCE.findall(text, 0, match.start())) % 2 == 0:
+            return match.start()
+    return None
 
 
 def sanitize_html(html: str) -> str:

@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 from .diagnostics import Diagnostics
 from .parsecache import ParseCache
-from .schema import CAMPAIGN, PAGE, SITE, STORY, Field, Parsed, convert, url_problem, web_address
+from .schema import CAMPAIGN, PAGE, SITE, STORY, Field, Parsed, convert, has_key, url_problem, web_address
 from .sources import RESERVED, ContentFile, Inventory, check_slug, scan
 from .localecodes import canonical_code, check_code, is_locale_code, top_folder_problem
 from .text import strip_controls
-from .yamlfile import parse_yaml, read_text, split_front_matter
+from .yamlfile import Mapping, parse_yaml, read_text, split_front_matter
 
 MAX_SOURCE_BYTES = 256 * 1024  # a story longer than this is almost certainly a pasting accident
 DEFAULT_BASE_URL = "https://example.org/"
@@ -136,7 +136,7 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
     elif base_url is not None:
         base_url = web_address(base_url)
     chosen_base = base_url or values.get("base_url") or DEFAULT_BASE_URL
-    if not base_url and "base_url" not in data.positions and path.is_file() and node is not None:
+    if not base_url and path.is_file() and isinstance(node, Mapping) and not has_key(node, "base_url"):
         diags.warning(path, 0, 0, f"base_url is not set, so share links, share cards and the sitemap point to "
                       f"{DEFAULT_BASE_URL}", "add a line with the address the site will be served from, "
                       "like base_url: https://our-campaign.org/")

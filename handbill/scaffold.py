@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def content_option(content: Path) -> str:
         same = Path(content).resolve() == (Path.cwd() / "content").resolve()
     except OSError:
         same = False
-    return "" if same else f" --content {content}"
+    return "" if same else f" --content {shlex.quote(str(content))}"
 
 
 def new_campaign(content: Path, name: str) -> Created:

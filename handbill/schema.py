@@ -473,7 +473,7 @@ def _convert_map(node, spec, key, path, diags, parsed, partial) -> dict[str, Any
             values[name] = value
     if not partial:
         for name, child_spec in spec.keys.items():
-            if child_spec.required and name not in values and not _has_key(node, name):
+            if child_spec.required and name not in values and not has_key(node, name):
                 full = f"{key}.{name}" if key else name
                 example = f"{name}: {child_spec.example}" if child_spec.example else f"{name}: ..."
                 diags.error(path, node.line, node.col, f"{full} is missing", f"add a line: {example}")
@@ -485,7 +485,7 @@ def _belongs_elsewhere(name: str, spec: Field, node: Mapping) -> str | None:
     ``petition:``), or in another file (``base_url`` in site.yaml)."""
     blocks = [block for block, child in spec.keys.items() if child.keys and name in child.keys]
     if blocks:
-        if _has_key(node, blocks[0]):
+        if any(written.text == blocks[0] for written, _ in node.entries):  # (even empty: `petition:` alone)
             return f"`{name}` belongs in the `{blocks[0]}:` block: move it there, indented by two spaces like its other lines"
         return f"`{name}` belongs under `{blocks[0]}:`: write a line `{blocks[0]}:` and indent `{name}` below it by two spaces"
     if spec not in (SITE, CAMPAIGN, STORY, PAGE):
@@ -501,8 +501,9 @@ def _belongs_elsewhere(name: str, spec: Field, node: Mapping) -> str | None:
     return None
 
 
-def _has_key(node: Mapping, name: str) -> bool:
-    """A key that is written but had a bad value was reported already; don't call it missing."""
+def has_key(node: Mapping, name: str) -> bool:
+    """``name`` is written in the mapping with a value (``key:`` alone, or ``~``, is not). A key that is
+    written but had a bad value was reported already: it is not called missing."""
     return any(k.text == name and not (isinstance(v, Scalar) and v.is_null) for k, v in node.entries)
 
 

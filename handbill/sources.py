@@ -200,8 +200,13 @@ def _misplaced(rel: str, folder: Path, diags: Diagnostics) -> tuple[str, str] | 
     name = parts[-1]
     shown = diags.display_path(folder)
     if not name.endswith(STORY_SUFFIX):
-        if name in ("campaign.yml", "strings.yml") and len(parts) == (2 if name == "campaign.yml" else 1):
-            return "this settings file is not read", f"rename it to {name[:-4]}.yaml"
+        known = {"campaign.yml": "campaign.yaml", "campaign.yaml": "campaign.yaml", "strings.yml": "strings.yaml",
+                 "strings.yaml": "strings.yaml"}.get(name.lower())
+        if known and len(parts) == (2 if known == "campaign.yaml" else 1):
+            return "this settings file is not read", f"rename it to {known}"
+        if known == "campaign.yaml" and len(parts) == 1:
+            return ("this settings file is not read", f"a campaign's settings go in its own folder, like "
+                                                      f"{shown}/<campaign>/campaign.yaml")
         if name == "campaign.yaml" and len(parts) > 2:
             return ("this settings file is not read", f"a campaign's settings are in its folder's campaign.yaml, "
                                                       f"like {shown}/{parts[0]}/campaign.yaml")

@@ -101,18 +101,26 @@ class EntryResolver:
 
     def page_link(self, ref: Reference) -> str | None:
         target = ref.target.split("#", 1)[0]
-        resolved = (self.source_path.parent / target).resolve()
-        href, broken = self._page(resolved)
+        resolved = self._resolved(target)
+        href, broken = self._page(resolved) if resolved is not None else (None, False)
         if href is None and not broken:
             self.diags.error(self.source_path, ref.line, 0, f"the link to `{ref.target}` goes to a page that does not exist",
-                             similar_name(target, [resolved], ".md") or
+                             (similar_name(target, [resolved], ".md") if resolved is not None else "") or
                              "check the file name; links to other stories look like ../stories/maria.md or maria.md "
                              "(a draft story is only published with --drafts)")
         return href
 
     def page_if_any(self, ref: Reference) -> str | None:
         """The address of the page ``ref`` names, or None, without a word: for a link that may name one."""
-        return self._page((self.source_path.parent / ref.target.split("#", 1)[0]).resolve())[0]
+        resolved = self._resolved(ref.target.split("#", 1)[0])
+        return self._page(resolved)[0] if resolved is not None else None
+
+    def _resolved(self, target: str) -> Path | None:
+        """Where ``target`` leads from this file; None when no file could be there (a NUL byte, a loop)."""
+        try:
+            return (self.source_path.parent / target).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None
 
     def _page(self, resolved: Path) -> tuple[str | None, bool]:
         """(the address of the page of the file ``resolved``, or None; whether that file has an error of its own)."""

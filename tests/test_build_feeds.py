@@ -191,3 +191,11 @@ def test_an_empty_stories_list_is_kept_out_of_the_sitemap(make_project):
     assert "/d/stories/" not in sitemap and "/c/stories/" in sitemap and "/d/" in sitemap
     robots = [m.get("content") for m in parse_html(files["d/stories/index.html"]).iter("meta") if m.get("name") == "robots"]
     assert robots == ["noindex"]
+
+
+def test_a_code_sample_in_a_feed_entry_keeps_its_text(make_project):
+    project = make_project({**MINIMAL, "content/en/c/stories/bob.md": story(
+        "Bob", 'Write `<a href="/donate">` in your page.', date="2026-06-01")})
+    feed = ET.fromstring(build_files(project)["feed.xml"])
+    (bob,) = [e for e in feed.iter(f"{ATOM}entry") if e.find(f"{ATOM}title").text == "Bob"]
+    assert '&lt;a href="/donate"&gt;' in bob.find(f"{ATOM}content").text

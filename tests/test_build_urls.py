@@ -248,3 +248,5 @@ def test_a_site_without_base_url_is_warned_that_shares_point_elsewhere(make_proj
                           "sitemap point to https://example.org/") in stderr
     assert "base_url" not in run_build(project, "--base-url", "https://ours.example.net/")[2]
     assert "base_url" not in run_build(make_project(MINIMAL))[2]
+    empty = make_project({**MINIMAL, "content/site.yaml": SITE_YAML.replace("base_url: https://example.org/", "base_url:")})
+    assert "warning: base_url is not set" in run_build(empty)[2]  # written, but left empty

@@ -399,6 +399,8 @@ def test_a_story_without_its_first_dashes_is_told_to_add_them(make_project):
      "`endpoint` belongs in the `petition:` block: move it there, indented by two spaces like its other lines"),
     ("content/en/c/campaign.yaml", "title: Water\ngoal: 100\n",
      "`goal` belongs under `petition:`: write a line `petition:` and indent `goal` below it by two spaces"),
+    ("content/en/c/campaign.yaml", "title: Water\npetition:\nendpoint: https://forms.example.org/x\n",  # lost its spaces
+     "`endpoint` belongs in the `petition:` block: move it there, indented by two spaces like its other lines"),
     ("content/en/c/campaign.yaml", "title: Water\nbase_url: https://example.org/\n", "`base_url` is a setting of site.yaml"),
     ("content/en/c/stories/maria.md", story("Maria", extra="goal: 100\n"),
      "`goal` is a setting of `petition:` in site.yaml or campaign.yaml"),

@@ -650,3 +650,24 @@ def test_the_same_problem_on_two_lines_is_reported_on_both(renderer):
         (7, "the link to a `javascript"), (11, "the link to a `javascript"),
         (13, "the <script> was removed"), (15, "the <script> was removed")]
     assert [ref.line for ref in resolver.images] == [17, 21]
+
+
+def test_an_h1_in_a_comment_moves_no_heading_and_a_hashtag_is_not_a_heading(renderer):
+    diags = Diagnostics()
+    out = render(renderer, "<!-- old: <h1>Draft</h1> -->\n\n## Part one\n\ntext\n", diags=diags)
+    assert [el.tag for el in elements(out) if el.tag.startswith("h")] == ["h2"] and not diags.items
+    diags = Diagnostics()
+    render(renderer, "#PaidLeave is trending.\n\nSome text.\n\n# Part one\n\nMore.\n", first_line=6, diags=diags)
+    assert [d.line for d in diags.items] == [10]
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("|" + "|".join(["c"] * 64) + "|\n|" + "|".join(["---"] * 64) + "|\n|x|\n", False),  # 64, outer pipes
+    ("|".join(["c"] * 64) + "\n" + "|".join(["---"] * 64) + "\n", False),  # 64, none
+    ("|".join(["c"] * 65) + "\n" + "|".join(["---"] * 65) + "\n", True),
+    ("Our data:\n\n```\n" + "|".join(["---"] * 70) + "\n```\n", False),  # shown in a code block: not a table
+])
+def test_the_table_limit_counts_columns_whatever_the_pipes_and_skips_code(renderer, text, refused):
+    diags = Diagnostics()
+    out = render(renderer, text, diags=diags)
+    assert (out == "" and bool(diags.errors)) if refused else not diags.errors

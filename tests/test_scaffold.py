@@ -179,3 +179,6 @@ def test_the_next_steps_name_the_content_folder_when_it_is_not_the_usual_one(tmp
     monkeypatch.chdir(tmp_path)
     steps = new_story(Path("p/content"), "c", "Two").next_steps
     assert "Preview it: python build.py serve --drafts --content p/content" in steps
+    spaced = write_project(tmp_path / "our site", MINIMAL)
+    steps = new_story(spaced.relative_to(tmp_path) / "content", "c", "Three").next_steps
+    assert "Preview it: python build.py serve --drafts --content 'our site/content'" in steps  # copied, it works
