@@ -164,8 +164,11 @@ _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
 def _wide_table(text: str) -> int | None:
     """Where a table wider than MAX_TABLE_COLUMNS starts its delimiter row; rows shown in a fenced code
     block (an odd number of fences above them) are not tables."""
+    fences: list[int] | None = None
     for match in _WIDE_DELIMITER_ROW.finditer(text):
-        if len(_FENCE.findall(text, 0, match.start())) % 2 == 0:
+        if fences is None:
+            fences = [fence.start() for fence in _FENCE.finditer(text)]
+        if bisect.bisect_left(fences, match.start()) % 2 == 0:
             return match.start()
     return None
 
