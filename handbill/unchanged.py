@@ -145,7 +145,7 @@ def _content_tree(content: Path) -> str:
     """The content folder's fingerprint; "" (nothing will be recorded) when it cannot be taken."""
     try:
         return _tree(content.resolve())
-    except (OSError, _Unsure):
+    except (OSError, RuntimeError, ValueError, _Unsure):  # (a link loop, a name the system cannot take)
         return ""
 
 
