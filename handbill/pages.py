@@ -248,11 +248,12 @@ class PageRenderer:
 
     def _menus(self, locale: str, site: LocaleSite) -> tuple[list[MenuLink], list[MenuLink]]:
         """The campaigns in the navigation and the pages in the footer of every page of a locale."""
-        nav = [MenuLink(c.meta.get("title", ""), self.routes.href(self.routes.campaign(locale, c.campaign)),
-                        c.text_locale_of("title"), text_direction(c.text_locale_of("title")), c.campaign)
-               for c in site.campaigns]
-        footer = [MenuLink(p.meta.get("title", ""), self.routes.href(self.routes.page(locale, p.slug)),
-                           p.text_locale_of("title"), text_direction(p.text_locale_of("title"))) for p in site.pages]
+        def link(entry: Entry, href: str, slug: str | None = None) -> MenuLink:
+            lang = entry.text_locale_of("title")
+            return MenuLink(entry.meta.get("title", ""), self.routes.href(href), lang, text_direction(lang), slug)
+
+        nav = [link(c, self.routes.campaign(locale, c.campaign), c.campaign) for c in site.campaigns]
+        footer = [link(p, self.routes.page(locale, p.slug)) for p in site.pages]
         return nav, footer
 
     def alternates(self, page: PlannedPage) -> tuple[tuple[str, str], ...]:

@@ -490,15 +490,15 @@ def _belongs_elsewhere(name: str, spec: Field, node: Mapping) -> str | None:
         return f"`{name}` belongs under `{blocks[0]}:`: write a line `{blocks[0]}:` and indent `{name}` below it by two spaces"
     if spec not in (SITE, CAMPAIGN, STORY, PAGE):
         return None
-    files = [where for where, other in _FILES if other is not spec and name in other.keys]
+    others = [(where, other) for where, other in _FILES if other is not spec]
+    files = [where for where, other in others if name in other.keys]
     if files:
         return f"`{name}` is a setting of {' or '.join(files)}"
-    nested = {block: [where for where, other in _FILES if other is not spec and block in other.keys]
-              for where, other in _FILES for block, child in other.keys.items()
-              if other is not spec and child.keys and name in child.keys}
-    for block, wheres in nested.items():
-        return f"`{name}` is a setting of `{block}:` in {' or '.join(wheres)}"
-    return None
+    block = next((block for _, other in others for block, child in other.keys.items()
+                  if child.keys and name in child.keys), None)
+    if block is None:
+        return None
+    return f"`{name}` is a setting of `{block}:` in {' or '.join(where for where, other in others if block in other.keys)}"
 
 
 def has_key(node: Mapping, name: str) -> bool:
