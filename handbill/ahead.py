@@ -1,7 +1,8 @@
 """Work done ahead by forked helper processes, on the core a build leaves idle while it starts and reads.
 
-The first build's page folders (:class:`FoldersAhead`), and any work that hands a value back
-(:class:`ResultAhead`: the content's fingerprint, the print sheets' QR codes).
+The first build's page folders (:class:`FoldersAhead`), any work that hands a value back
+(:class:`ResultAhead`: the content's fingerprint, the print sheets' QR codes), and a cache file
+written while the build goes on (:class:`CallAhead`: the rendered Markdown's pack).
 
 Making a folder is the kernel's work, and on some disks a slow part of a build: ext4
 without a journal walks past every inode freed in the last minute for each new one, so
@@ -129,6 +130,33 @@ class ResultAhead(Helper):
             os.close(self._pipe[0])
             self._pipe = None
         super().stop()
+
+
+class CallAhead(Helper):
+    """A helper that calls ``call`` for what it leaves on disk (a cache file written whole by replacing)."""
+
+    def __init__(self, call: Callable[[], None]) -> None:
+        super().__init__()
+        self._call = call
+
+    def work(self) -> None:
+        self._call()
+
+    def succeeded(self) -> bool:
+        """Wait for the helper; True when it got through."""
+        if self._pid is None:
+            return False
+        try:
+            _, status = os.waitpid(self._pid, 0)
+        except ChildProcessError:
+            return False
+        finally:
+            self._pid = None
+        return os.waitstatus_to_exitcode(status) == 0
+
+    def stop(self) -> None:
+        """Let it finish rather than end it: ended, it could leave a temporary file behind."""
+        self.wait()
 
 
 class FoldersAhead(Helper):

@@ -19,6 +19,7 @@ from .locales import Entry, LocaleSite, per_locale
 from .petition import build_form, petition_settings
 from .project import Project
 from .routes import Routes, output_file
+from .share import shown_share
 from .sources import SLUG, Inventory
 from .strings import Catalog, parse_locale
 from .thankyou import thank_you_step
@@ -301,12 +302,15 @@ class PageRenderer:
         """What the template of ``page`` sees that differs from page to page (plain data)."""
         og_main, og_alternates = self.og_locales(page)
         meta = PageMeta(page.title, page.description, self.canonical(page), self.alternates(page), page.noindex, page.path)
-        return {
+        inputs = {
             "og_locale": og_main, "og_locale_alternates": og_alternates,
             "languages": self.languages(page) if len(self.names) > 1 else [],
             "page": meta, "current_campaign": page.context.get("campaign").campaign if page.context.get("campaign") else "",
             **page.context,
         }
+        if "share" in inputs:
+            inputs["share"] = shown_share(inputs["share"])
+        return inputs
 
     def locale_inputs(self, locale: str) -> dict[str, Any]:
         """What every template of ``locale`` sees beside :meth:`page_inputs` (plain data; a page's own inputs win)."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 import jinja2
 
+from .ahead import CallAhead
 from .campaign_extras import extra_files
 from .console import Console, plural
 from .diagnostics import BuildFailed, Diagnostics
@@ -88,15 +89,17 @@ def render_site(options: BuildOptions, diags: Diagnostics, *, cache: ParseCache 
         cache.use_disk(DiskCache.beside(options.content))
     console = console or Console.silent()
     codes_ahead: list[CodesAhead] = []
+    pack_ahead: list[CallAhead] = []
     try:
-        return _render(options, diags, cache, memo, console, output, one_off, codes_ahead)
+        return _render(options, diags, cache, memo, console, output, one_off, codes_ahead, pack_ahead)
     finally:
-        for codes in codes_ahead:
-            codes.stop()  # (collected already, unless the build ended before it needed them)
+        for helper in codes_ahead + pack_ahead:
+            helper.stop()  # (done with already, unless the build ended before it needed them)
 
 
 def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: RebuildMemo | None, console: Console,
-            output: StagedOutput | None, one_off: bool, codes_ahead: list[CodesAhead]) -> BuildResult:
+            output: StagedOutput | None, one_off: bool, codes_ahead: list[CodesAhead],
+            pack_ahead: list[CallAhead]) -> BuildResult:
     codes_store = FileCache(cache.disk.root / "qr", ".bin") if cache.disk is not None else None
     project = load_project(options.content, diags, base_url=options.base_url, cache=cache,
                            scanned=functools.partial(_work_ahead, output, codes_ahead, codes_store))
@@ -115,6 +118,11 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
     meanwhile = functools.partial(_meanwhile, environment, routes, sites, codes_ahead)
     if render_ahead(sites, views, cache, options.workers, meanwhile=meanwhile):
         console.phase(f"Rendered {plural(cache.stats.prerendered, 'text')} and their photos in worker processes")
+        if one_off:  # the next build's pack, written on the core planning leaves idle
+            pack_ahead.append(CallAhead(functools.partial(cache.save_markdown_pack, diags)))
+            if not pack_ahead[-1].start():
+                pack_ahead.clear()
+    rendered_here = cache.stats.rendered
     for codes in codes_ahead:
         codes.collect()  # (done in the meanwhile already when there were workers)
     pages = Planner(project, sites, routes, catalog, views).plan()
@@ -164,12 +172,17 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
         files.setdefault(out_path, source.read_bytes())
     for rel, path in sorted(project.inventory.media.items()):
         files.setdefault(f"media/{rel}", path.read_bytes())
-    if one_off:
+    if one_off and not _packed_ahead(pack_ahead, cache.stats.rendered == rendered_here):
         cache.save_markdown_pack(diags)  # for the next build (cmark's bodies, all in one file)
     console.phase(f"Rendered {plural(len(pages), 'page')} ({plural(len(files) + len(result.streamed), 'file')} in all)")
     if memo is not None:
         memo.finish_build()
     return result
+
+
+def _packed_ahead(pack_ahead: list[CallAhead], complete: bool) -> bool:
+    """True when the helper wrote the pack and it holds every body: none was rendered here since."""
+    return bool(pack_ahead) and pack_ahead.pop().succeeded() and complete
 
 
 def _work_ahead(output: StagedOutput | None, codes_ahead: list[CodesAhead], codes_store: FileCache | None,

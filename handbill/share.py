@@ -116,9 +116,27 @@ def add_share(pages: list[PlannedPage], cards: dict[str, CardJob], project: Proj
         made_of = (story, campaign, project.site.title, home, networks, tuple(settings.get("hashtags", [])),
                    settings.get("text"), image, tuple(label(page.locale, network) for network in networks))
         if memo is None:
-            page.context["share"] = _page_share(*made_of)
+            page.context["share"] = LaterShare(made_of)  # worked out by the process that renders the page
         else:
             page.context["share"] = memo.get(_share_key(*made_of), lambda: _page_share(*made_of))
+
+
+class LaterShare:
+    """A page's share links and metadata, made when the page is rendered (:func:`shown_share`): in a
+    worker process, on every core, instead of for every page in the build process before they start."""
+
+    __slots__ = ("made_of",)
+
+    def __init__(self, made_of: tuple[Any, ...]) -> None:
+        self.made_of = made_of
+
+    def __call__(self) -> PageShare:
+        return _page_share(*self.made_of)
+
+
+def shown_share(share: Any) -> Any:
+    """What a template sees of a page's ``share``: made now when it was left for later."""
+    return share() if isinstance(share, LaterShare) else share
 
 
 def _spec_key(card: CardJob) -> str:

@@ -7,6 +7,8 @@ and looks at the cache's counters to prove the cache was really used or really b
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 
 from conftest import MINIMAL, SITE_YAML, jpeg_bytes, page, snapshot, story
 from handbill import BuildFailed, BuildOptions, Diagnostics, build, diskcache, markup, parallel
+from handbill import ahead as ahead_module
 from handbill.cache import cache_root
 from handbill.parsecache import ParseCache
 from handbill.pipeline import render_site
@@ -314,3 +317,47 @@ def test_a_damaged_pack_is_ignored_and_written_again(make_project, damage):
     again, again_cache, _ = cached(project)
     assert again_cache.stats.rendered == cold_cache.stats.rendered and again == first
     assert pack.read_bytes() == data  # the same bodies written again
+
+
+def _cold_build_with_workers(project: Path, monkeypatch, *, ahead: bool) -> int:
+    """A cold build on two cores; returns how many pack helpers it started."""
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    shutil.rmtree(cache_root(project / "content"), ignore_errors=True)
+    started = []
+    start = ahead_module.CallAhead.start
+    monkeypatch.setattr(ahead_module.CallAhead, "start", lambda self: ahead and start(self) and not started.append(self))
+    build(options(project, "site", workers=2), Diagnostics(root=project))
+    return len(started)
+
+
+def test_the_pack_a_helper_writes_while_pages_are_planned_is_the_one_the_build_would_write(make_project, monkeypatch):
+    project = make_project(COMMONMARK_WORLD)
+    assert _cold_build_with_workers(project, monkeypatch, ahead=True) == 1
+    written_ahead = _packed_bodies(project)
+    assert _cold_build_with_workers(project, monkeypatch, ahead=False) == 0
+    assert written_ahead == _packed_bodies(project) and len(written_ahead) >= 5
+
+
+def _packed_bodies(project: Path) -> dict[str, list]:
+    """Every rendering in the project's markdown.pack, by key (in the order the workers sent them)."""
+    disk = diskcache.DiskCache(cache_root(project / "content"))
+    keys = json.loads(disk.pack_path.read_bytes().split(b"\n", 2)[1])["entries"]
+    return {key: disk.packed_markdown(key, project / "any.md", Diagnostics()) for key in keys}
+
+
+def test_a_body_rendered_after_the_pack_was_written_ahead_is_packed_too(make_project, monkeypatch):
+    """A body the workers could not render is rendered by the build process while the helper writes
+    the pack: the build writes the pack again, with that body."""
+    main_process = os.getpid()
+    render = markup.MarkdownRenderer.render
+
+    def fails_in_workers(self, text, **kwargs):
+        if os.getpid() != main_process and "Back to [Maria]" in text:
+            raise MemoryError("a worker ran out of memory")
+        return render(self, text, **kwargs)
+
+    monkeypatch.setattr(markup.MarkdownRenderer, "render", fails_in_workers)
+    project = make_project(COMMONMARK_WORLD)
+    assert _cold_build_with_workers(project, monkeypatch, ahead=True) == 1
+    _, warm_cache, _ = cached(project, workers=1)  # a new process, every body from the pack
+    assert warm_cache.stats.render_disk_hits >= 5 and warm_cache.stats.rendered == 0
