@@ -273,6 +273,8 @@ TEXT_FIELDS = ("title", "summary", "body", "quote", "author", "image_alt", "peti
 
 def _field_langs(entry: Entry) -> dict[str, str]:
     """The text fields a translation inherits from its original, with the original's language."""
+    if entry.source is entry.original:  # no translation: every field is in the text's language
+        return {"date": entry.locale} if entry.locale != entry.text_locale else {}
     keys = TEXT_FIELDS if entry.kind == "campaign" else [k for k in TEXT_FIELDS if k != "body"]  # a story's body is its own
     langs = {key: entry.text_locale_of(key) for key in keys}
     langs["date"] = entry.locale  # written out in the page's language, also on a fallback in another's

@@ -314,3 +314,22 @@ def test_two_spellings_of_one_language_give_one_og_locale(make_project):
     metas = list(page(snapshot(project / "site"), "c/stories/maria/index.html").iter("meta"))
     assert [m.get("content") for m in metas if m.get("property") == "og:locale"] == ["en_US"]
     assert [m.get("content") for m in metas if m.get("property") == "og:locale:alternate"] == ["sv_SE"]
+
+
+def test_the_languages_of_an_entrys_fields_are_worked_out_alike_for_every_kind_of_entry(tmp_path):
+    """An untranslated entry takes a short way (every field in its text's language); it gives what
+    asking field by field gives, for originals, fallbacks and translations of the four languages."""
+    from handbill import Diagnostics
+    from handbill.locales import localize
+    from handbill.project import load_project
+    from handbill.views import TEXT_FIELDS, _field_langs
+    project = write_project(tmp_path, fixture_files())
+    sites = localize(load_project(project / "content", Diagnostics()), Diagnostics())
+    kinds = set()
+    for site in sites.values():
+        for entry in site.all_entries():
+            keys = TEXT_FIELDS if entry.kind == "campaign" else [k for k in TEXT_FIELDS if k != "body"]
+            asked = {**{key: entry.text_locale_of(key) for key in keys}, "date": entry.locale}
+            assert _field_langs(entry) == {k: lang for k, lang in asked.items() if lang != entry.text_locale}
+            kinds.add((entry.source is entry.original, entry.is_fallback))
+    assert kinds == {(True, False), (True, True), (False, False)}  # originals, fallbacks, translations
