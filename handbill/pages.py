@@ -27,6 +27,7 @@ from .views import EntryView, ViewBuilder, text_direction
 
 STORIES_ON_CAMPAIGN_PAGE = 3
 MORE_STORIES = 3  # under a story: the stories after it, wrapping around
+STORIES_PER_PAGE = 24  # a campaign's list of stories, page by page (site.yaml stories_per_page)
 
 
 @dataclass(frozen=True)
@@ -197,10 +198,7 @@ class Planner:
             self.pages.append(PlannedPage(("thanks", campaign.campaign), locale, r.thanks(locale, campaign.campaign),
                                           "thanks.html", t("thanks_heading"), campaign.summary, campaign.is_fallback,
                                           noindex=True, context={**common, **petition}))
-            self.pages.append(PlannedPage(("stories", campaign.campaign), locale, r.stories(locale, campaign.campaign),
-                                          "stories.html", t("stories_of", campaign=campaign.title), campaign.summary,
-                                          campaign.is_fallback, context=common,
-                                          noindex=not its_stories))  # (an empty list: not for search engines)
+            self.plan_story_lists(locale, campaign, common, t)
             for index, story in enumerate(its_stories):
                 more = its_stories[index + 1:index + 1 + MORE_STORIES]  # the next ones, then from the top
                 more += its_stories[:min(index, MORE_STORIES - len(more))]
@@ -214,6 +212,39 @@ class Planner:
         if locale == self.default:
             self.pages.append(PlannedPage(("404",), locale, "404.html", "404.html", t("not_found_heading"), "",
                                           noindex=True))
+
+
+    def plan_story_lists(self, locale: str, campaign: EntryView, common: dict[str, Any], t: Callable[..., str]) -> None:
+        """A campaign's list of stories: the newest ``stories_per_page`` at ``stories/``, the next ones at
+        ``stories/page/2/`` and on. Each page's ``stories`` are its own; ``pager`` says where it is."""
+        its_stories = common["stories"]
+        size = self.project.site.data.values.get("stories_per_page", STORIES_PER_PAGE) or len(its_stories) or 1
+        chunks = [its_stories[start:start + size] for start in range(0, len(its_stories), size)] or [[]]
+
+        def href(number: int) -> str:
+            return self.routes.href(self.routes.stories(locale, campaign.campaign, number)) \
+                if 1 <= number <= len(chunks) else ""
+
+        for number, listed in enumerate(chunks, 1):
+            title = t("stories_of", campaign=campaign.title) if number == 1 else \
+                t("stories_of_page", campaign=campaign.title, page=number, pages=len(chunks))
+            pager = Pager(number, len(chunks), newer=href(number - 1), older=href(number + 1))
+            self.pages.append(PlannedPage(("stories", campaign.campaign) + ((str(number),) if number > 1 else ()),
+                                          locale, self.routes.stories(locale, campaign.campaign, number), "stories.html",
+                                          title, campaign.summary, campaign.is_fallback,
+                                          context={**common, "stories": listed, "pager": pager},
+                                          noindex=not its_stories))  # (an empty list: not for search engines)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a campaign's stories sits among the others: its number, how many there
+    are, and the addresses of the newer and the older one ("" where there is none)."""
+
+    number: int
+    pages: int
+    newer: str = ""
+    older: str = ""
 
 
 class PageRenderer:

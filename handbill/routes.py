@@ -35,8 +35,10 @@ class Routes:
     def thanks(self, locale: str, campaign: str) -> str:
         return f"{self.campaign(locale, campaign)}thanks/"
 
-    def stories(self, locale: str, campaign: str) -> str:
-        return f"{self.campaign(locale, campaign)}stories/"
+    def stories(self, locale: str, campaign: str, page: int = 1) -> str:
+        """A campaign's list of stories; its page 2 and on (``stories_per_page``) at ``stories/page/N/``."""
+        first = f"{self.campaign(locale, campaign)}stories/"
+        return first if page == 1 else f"{first}page/{page}/"
 
     def story(self, locale: str, campaign: str, story: str) -> str:
         return f"{self.stories(locale, campaign)}{story}/"

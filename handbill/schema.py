@@ -124,6 +124,7 @@ SITE = Field("map", keys={
     # a missing translation: fallback (show the original), skip, or error; one value, or {locale: value}
     "fallback": Field("per_locale", item=Field("choice", choices=("fallback", "skip", "error")), example="skip"),
     "native_digits": Field("per_locale", item=Field("bool"), example="true"),  # ٢٣١ instead of 231 where a language has them
+    "stories_per_page": Field("int", example="24"),  # a campaign's list of stories, page by page; 0: all on one
 })
 
 # The original's text a translation was made from (see handbill/translation.py): tells `check` it went stale.

@@ -5,6 +5,7 @@ Locally a missing tool skips its tests with a message saying how to get it; in C
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -36,6 +37,17 @@ def vnu_command() -> list[str]:
         subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(VNU_PREFIX),
                         f"vnu-jar@{VNU_VERSION}"], check=True, timeout=600)
     return ["java", "-jar", str(VNU_JAR)]
+
+
+def html_errors(pages: list[str]) -> list[str]:
+    """The Nu HTML Checker's errors in these HTML files, as ``file:line: message``."""
+    done = subprocess.run([*vnu_command(), "--errors-only", "--format", "json", *pages],
+                          capture_output=True, text=True, timeout=600)
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m.get('message')}" for m in messages
+              if m.get("type") in ("error", "non-document-error")]
+    assert errors or done.returncode == 0, done.stderr  # (it failed to run)
+    return errors
 
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
