@@ -5,6 +5,7 @@ know its translations (hreflang, the language switcher) before it can be drawn.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -13,6 +14,7 @@ import jinja2
 from babel import Locale
 
 from .campaign_extras import plan_campaign_extras, site_build_date
+from .footnotes import name_back_links
 from .formats import LocaleFormats
 from .localecodes import native_name, og_locale
 from .locales import Entry, LocaleSite, per_locale
@@ -158,7 +160,12 @@ class Planner:
     def view(self, entry: Entry, keys: dict[str, Entry]) -> EntryView:
         cache_key = (entry.locale, entry.key)
         if cache_key not in self.entry_views:
-            self.entry_views[cache_key] = self.views.build(entry, keys, self.formats[entry.locale])
+            view = self.views.build(entry, keys, self.formats[entry.locale])
+            if "footnote-backref" in view.body_html:  # named in the body's language (not in the cached rendering)
+                body_lang = view.lang_of("body")
+                t = self.catalog.translator(body_lang, self.formats.get(body_lang) or LocaleFormats(body_lang))
+                view = dataclasses.replace(view, body_html=name_back_links(view.body_html, t))
+            self.entry_views[cache_key] = view
         return self.entry_views[cache_key]
 
     def plan(self) -> list[PlannedPage]:

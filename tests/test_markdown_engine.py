@@ -116,3 +116,27 @@ def test_workers_render_with_the_sites_engine(make_project, monkeypatch):
     many, cache = rendered(project, workers=2)
     assert cache.stats.prerendered >= 3 and cache.stats.rendered == 0  # the workers did the rendering
     assert many == one
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_footnote_back_links_are_named_in_the_language_of_the_text(make_project, engine):
+    """Both engines name the link back from a footnote in English; the page names it in the text's
+    language: Swedish in a Swedish story, Arabic (and Arabic digits where asked) in an Arabic one,
+    English in the English original shown where a language has no translation."""
+    files = {**with_engine(engine), "content/site.yaml": with_engine(engine)["content/site.yaml"]
+             + "locales: [en, sv, ar, de]\nnative_digits: {ar: true}\n",
+             "content/en/c/stories/maria.md": story("Maria's well", "One.[^a] Two.[^b]\n\n[^a]: A.\n\n[^b]: B.\n"),
+             "content/sv/c/stories/maria.md": story("Marias brunn", "Ett.[^1]\n\n[^1]: Källan.\n"),
+             "content/ar/c/stories/maria.md": story("بئر ماريا", "واحد.[^1]\n\n[^1]: المصدر.\n")}
+    project = make_project(files)
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+
+    def back_links(rel: str) -> list[tuple[str | None, str | None]]:
+        tree = parse_html((project / "site" / rel).read_bytes())
+        return [(a.get("aria-label"), a.get("title")) for a in tree.iter("a") if a.get("class") == "footnote-backref"]
+
+    assert back_links("c/stories/maria/index.html") == [("Back to reference 1", None), ("Back to reference 2", None)]
+    assert back_links("sv/c/stories/maria/index.html") == [("Tillbaka till hänvisning 1", None)]
+    assert back_links("ar/c/stories/maria/index.html") == [("العودة إلى الإشارة ١", None)]
+    assert back_links("de/c/stories/maria/index.html") == [("Back to reference 1", None), ("Back to reference 2", None)]
