@@ -32,6 +32,7 @@ from .sources import Inventory
 from .share import add_share
 from .strings import Catalog, load_catalog
 from .theme import Theme, compile_templates, load_theme
+from .unread import check_unread_texts
 from .views import ViewBuilder
 from .writer import StagedOutput, check_output_dir
 
@@ -112,6 +113,8 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
     assets = cache.asset_store(options.content)
     views = ViewBuilder(routes, assets, project.inventory.locale_dirs, project.site.default_locale, diags,
                         markdown=cache.markdown, memo=memo.views if memo is not None else None)
+    if diags.errors:
+        check_unread_texts(project, sites, views, diags)  # a story not read for a mistake: its text still checked
     environment = cache.environment(theme, watch=not one_off)
     # a cold cache: Markdown and photos on every core, while this process compiles the templates once for
     # the page workers (each would compile them for itself: 70 ms) and draws the print sheets' QR codes

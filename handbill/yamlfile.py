@@ -210,7 +210,21 @@ def split_front_matter(text: str, path: str | Path, diags: Diagnostics) -> tuple
         diags.error(path, node.line, node.col, f"the front matter must be `key: value` lines, but this is {kind}",
                     "write one setting per line, like this:" + STORY_SHAPE)
         node = None
-    return node, text[close.end() + 1:], text.count("\n", 0, close.start()) + 3
+    return (node, *_body_after(text, close))
+
+
+def markdown_body(text: str) -> tuple[str, int] | None:
+    """A Markdown file's body and the line it starts on, as :func:`split_front_matter` finds them,
+    without reading the front matter; None when it has no complete front matter."""
+    opened = text.find("\n")
+    if opened < 0 or text[:opened].rstrip(" \t") != "---":
+        return None
+    close = _CLOSING_LINE.search(text, opened)
+    return None if close is None else _body_after(text, close)
+
+
+def _body_after(text: str, close: re.Match[str]) -> tuple[str, int]:
+    return text[close.end() + 1:], text.count("\n", 0, close.start()) + 3
 
 
 _CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|$)")  # after the opening line: --- or ... alone

@@ -146,6 +146,35 @@ def test_a_link_to_a_story_that_does_not_exist_is_still_an_error_beside_a_broken
     assert len(errors) == 2
 
 
+@pytest.mark.parametrize("where", ["en", "sv"])
+def test_the_text_of_a_story_whose_front_matter_is_broken_is_checked_in_the_same_build(make_project, where):
+    """A colon in the title and, below it, a mistyped link, a missing photo and a script link: all four
+    are reported at once, the text's at their own lines, its links resolved in the file's language."""
+    broken = f"content/{where}/c/stories/maria.md"
+    text = ("---\ntitle: Maria: two weeks\ndate: 2026-05-01\n---\nFirst line.\n\n"
+            "Read [Bob](bobb.md) and [Lin](../../d/stories/lin.md).\n\n![Well](no-such.jpg)\n\n[x](javascript:alert(1))\n")
+    project = make_project({**LINKED, broken: text})
+    with pytest.raises(BuildFailed) as failed:
+        build_files(project)
+    problems = [(p.path, p.line, p.severity, p.message) for p in failed.value.diagnostics.items]
+    assert problems == [
+        (broken, 2, "error", 'this value contains ": ", which YAML reads as the start of a new key'),
+        (broken, 7, "error", "the link to `bobb.md` goes to a page that does not exist"),
+        (broken, 9, "error", "the file `no-such.jpg` was not found"),
+        (broken, 11, "warning", "the link to a `javascript:` address was removed"),
+    ], failed.value.diagnostics.report()
+
+
+def test_a_text_too_long_to_read_is_not_read_for_its_links_either(make_project):
+    from handbill.project import MAX_SOURCE_BYTES
+    too_long = "---\ntitle: Long\ndate: 2026-05-01\n---\n[x](nowhere.md)\n" + "word " * (MAX_SOURCE_BYTES // 5)
+    project = make_project({**LINKED, "content/en/c/stories/long.md": too_long})
+    with pytest.raises(BuildFailed) as failed:
+        build_files(project)
+    assert [(p.path, p.message.split(" is ")[0]) for p in failed.value.diagnostics.errors] == \
+        [("content/en/c/stories/long.md", "this file")]
+
+
 # --- junk files never reach the output -------------------------------------------------------------
 
 SECRET = "SECRET-TOKEN-5f3a"
