@@ -119,13 +119,14 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
     # a cold cache: Markdown and photos on every core, while this process compiles the templates once for
     # the page workers (each would compile them for itself: 70 ms) and draws the print sheets' QR codes
     meanwhile = functools.partial(_meanwhile, environment, routes, sites, codes_ahead)
+    cold = one_off and cache.disk is not None and cache.markdown_disk is None and cache.disk.pack_is_empty()
     if render_ahead(sites, views, cache, options.workers, meanwhile=meanwhile):
         console.phase(f"Rendered {plural(cache.stats.prerendered, 'text')} and their photos in worker processes")
-        if one_off:  # the next build's pack, written on the core planning leaves idle
+        if cold:  # every body is in memory now: the next build's pack, written on the core planning leaves idle
             pack_ahead.append(CallAhead(functools.partial(cache.save_markdown_pack, diags)))
             if not pack_ahead[-1].start():
                 pack_ahead.clear()
-    rendered_here = cache.stats.rendered
+    taken_so_far = (cache.stats.rendered, cache.stats.render_disk_hits)
     for codes in codes_ahead:
         codes.collect()  # (done in the meanwhile already when there were workers)
     pages = Planner(project, sites, routes, catalog, views).plan()
@@ -175,7 +176,7 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
         files.setdefault(out_path, source.read_bytes())
     for rel, path in sorted(project.inventory.media.items()):
         files.setdefault(f"media/{rel}", path.read_bytes())
-    if one_off and not _packed_ahead(pack_ahead, cache.stats.rendered == rendered_here):
+    if one_off and not _packed_ahead(pack_ahead, (cache.stats.rendered, cache.stats.render_disk_hits) == taken_so_far):
         cache.save_markdown_pack(diags)  # for the next build (cmark's bodies, all in one file)
     console.phase(f"Rendered {plural(len(pages), 'page')} ({plural(len(files) + len(result.streamed), 'file')} in all)")
     if memo is not None:
@@ -184,7 +185,7 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
 
 
 def _packed_ahead(pack_ahead: list[CallAhead], complete: bool) -> bool:
-    """True when the helper wrote the pack and it holds every body: none was rendered here since."""
+    """True when the helper wrote the pack and it holds every body: none was rendered or read from the disk since."""
     return bool(pack_ahead) and pack_ahead.pop().succeeded() and complete
 
 

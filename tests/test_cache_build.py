@@ -361,3 +361,17 @@ def test_a_body_rendered_after_the_pack_was_written_ahead_is_packed_too(make_pro
     assert _cold_build_with_workers(project, monkeypatch, ahead=True) == 1
     _, warm_cache, _ = cached(project, workers=1)  # a new process, every body from the pack
     assert warm_cache.stats.render_disk_hits >= 5 and warm_cache.stats.rendered == 0
+
+
+def test_a_pack_written_ahead_keeps_the_bodies_the_build_took_from_the_old_pack(make_project, monkeypatch):
+    """Stories added to a site with a pack: the workers render the new ones, the old ones come from the
+    pack; the next pack holds both, so the build after renders nothing."""
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    one_language = {path: text for path, text in COMMONMARK_WORLD.items() if not path.startswith("content/sv/")}
+    project = make_project({**one_language, "content/site.yaml": SITE_YAML + "theme: mine\n"})
+    build(options(project, "site", workers=2), Diagnostics(root=project))
+    for number in range(3):
+        (project / f"content/en/c/stories/new-{number}.md").write_text(story(f"New {number}"), encoding="utf-8")
+    build(options(project, "site", workers=2), Diagnostics(root=project))
+    _, cache, _ = cached(project, workers=1)
+    assert cache.stats.rendered == 0 and cache.stats.render_disk_hits >= 6
