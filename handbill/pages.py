@@ -18,6 +18,7 @@ from .footnotes import name_back_links
 from .formats import LocaleFormats
 from .localecodes import native_name, og_locale
 from .locales import Entry, LocaleSite, per_locale
+from .pagination import STORIES_PER_PAGE, Pager, pages_of
 from .petition import build_form, petition_settings
 from .project import Project
 from .routes import Routes, output_file
@@ -29,7 +30,6 @@ from .views import EntryView, ViewBuilder, text_direction
 
 STORIES_ON_CAMPAIGN_PAGE = 3
 MORE_STORIES = 3  # under a story: the stories after it, wrapping around
-STORIES_PER_PAGE = 24  # a campaign's list of stories, page by page (site.yaml stories_per_page)
 
 
 @dataclass(frozen=True)
@@ -149,8 +149,9 @@ class Planner:
     """Plans the pages of every locale from the localized entries."""
 
     def __init__(self, project: Project, sites: dict[str, LocaleSite], routes: Routes, catalog: Catalog,
-                 views: ViewBuilder):
+                 views: ViewBuilder, stories_per_page: int = STORIES_PER_PAGE):
         self.project, self.sites, self.routes, self.catalog, self.views = project, sites, routes, catalog, views
+        self.stories_per_page = stories_per_page  # 0: every story of a campaign on one page
         self.default = project.site.default_locale
         self.pages: list[PlannedPage] = []
         self.entry_views: dict[tuple[str, str], EntryView] = {}  # (locale, key) -> view
@@ -163,8 +164,9 @@ class Planner:
             view = self.views.build(entry, keys, self.formats[entry.locale])
             if "footnote-backref" in view.body_html:  # named in the body's language (not in the cached rendering)
                 body_lang = view.lang_of("body")
-                t = self.catalog.translator(body_lang, self.formats.get(body_lang) or LocaleFormats(body_lang))
-                view = dataclasses.replace(view, body_html=name_back_links(view.body_html, t))
+                formats = self.formats.get(body_lang) or LocaleFormats(body_lang)
+                t = self.catalog.translator(body_lang, formats)
+                view = dataclasses.replace(view, body_html=name_back_links(view.body_html, t, formats.number))
             self.entry_views[cache_key] = view
         return self.entry_views[cache_key]
 
@@ -225,33 +227,19 @@ class Planner:
         """A campaign's list of stories: the newest ``stories_per_page`` at ``stories/``, the next ones at
         ``stories/page/2/`` and on. Each page's ``stories`` are its own; ``pager`` says where it is."""
         its_stories = common["stories"]
-        size = self.project.site.data.values.get("stories_per_page", STORIES_PER_PAGE) or len(its_stories) or 1
-        chunks = [its_stories[start:start + size] for start in range(0, len(its_stories), size)] or [[]]
+        chunks = pages_of(its_stories, self.stories_per_page)
 
-        def href(number: int) -> str:
-            return self.routes.href(self.routes.stories(locale, campaign.campaign, number)) \
-                if 1 <= number <= len(chunks) else ""
+        def path(number: int) -> str:
+            return self.routes.stories(locale, campaign.campaign, number)
 
         for number, listed in enumerate(chunks, 1):
             title = t("stories_of", campaign=campaign.title) if number == 1 else \
                 t("stories_of_page", campaign=campaign.title, page=number, pages=len(chunks))
-            pager = Pager(number, len(chunks), newer=href(number - 1), older=href(number + 1))
             self.pages.append(PlannedPage(("stories", campaign.campaign) + ((str(number),) if number > 1 else ()),
-                                          locale, self.routes.stories(locale, campaign.campaign, number), "stories.html",
-                                          title, campaign.summary, campaign.is_fallback,
-                                          context={**common, "stories": listed, "pager": pager},
-                                          noindex=not its_stories))  # (an empty list: not for search engines)
-
-
-@dataclass(frozen=True)
-class Pager:
-    """Where one page of a campaign's stories sits among the others: its number, how many there
-    are, and the addresses of the newer and the older one ("" where there is none)."""
-
-    number: int
-    pages: int
-    newer: str = ""
-    older: str = ""
+                                          locale, path(number), "stories.html", title, campaign.summary,
+                                          campaign.is_fallback, noindex=not its_stories,  # (an empty list: not indexed)
+                                          context={**common, "stories": listed,
+                                                   "pager": Pager.at(number, len(chunks), lambda n: self.routes.href(path(n)))}))
 
 
 class PageRenderer:
@@ -318,11 +306,15 @@ class PageRenderer:
         return self.routes.absolute(page.path)
 
     def languages(self, page: PlannedPage) -> list[Language]:
-        """The language switcher: this page in every language, else that language's home page."""
+        """The language switcher: this page in every language, else (a list with fewer pages there) its
+        first page, else that language's home page."""
         if page.ident not in self._switchers:  # the same links for every translation of the page
-            translations = self.translated.get(page.ident, {})
+            tried = [self.translated.get(page.ident, {})]
+            if page.ident[0] == "stories" and len(page.ident) > 2:
+                tried.append(self.translated.get(page.ident[:2], {}))
             self._switchers[page.ident] = [
-                (code, self.routes.href(translations[code].path if code in translations else self.routes.home(code)))
+                (code, self.routes.href(next((found[code].path for found in tried if code in found),
+                                             self.routes.home(code))))
                 for code in self.project.site.locales]
         return [Language(code, self.names[code], href, code == page.locale, text_direction(code))
                 for code, href in self._switchers[page.ident]]

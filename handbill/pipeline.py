@@ -22,6 +22,7 @@ from .headers import site_headers
 from .locales import LocaleSite, localize
 from .pagememo import DrawnPage, ask_again, draw_page
 from .pages import PageRenderer, PlannedPage, Planner, campaign_css, likely_story_pages
+from .pagination import stories_per_page
 from .parallel import render_ahead, render_pages
 from .parsecache import ParseCache
 from .printkit import draw_codes_ahead, sheet_urls
@@ -129,7 +130,7 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
     taken_so_far = (cache.stats.rendered, cache.stats.render_disk_hits)
     for codes in codes_ahead:
         codes.collect()  # (done in the meanwhile already when there were workers)
-    pages = Planner(project, sites, routes, catalog, views).plan()
+    pages = Planner(project, sites, routes, catalog, views, stories_per_page(project.site, theme.dirs)).plan()
     console.phase(f"Planned {plural(len(pages), 'page')} in {plural(len(sites), 'locale')} "
                   f"({plural(len(assets.images), 'photo')})")
     cards = _plan_cards(pages, project, theme, routes, assets, catalog, diags, memo) if options.cards else {}

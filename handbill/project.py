@@ -38,6 +38,7 @@ class SiteConfig:
     petition: dict[str, Any]
     share: dict[str, Any]
     markdown: str = "commonmark"  # the Markdown engine: commonmark (GitHub's flavour) or python-markdown
+    stories_per_page: int | None = None  # a campaign's list of stories, page by page (0: one page; None: not set)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
     return SiteConfig(path if path.is_file() else None, data, values.get("title", "Campaign"),
                       values.get("description", ""), chosen_base, default, tuple(locales),
                       values.get("theme", "default"), values.get("petition", {}), values.get("share", {}),
-                      values.get("markdown", "commonmark"))
+                      values.get("markdown", "commonmark"), values.get("stories_per_page"))
 
 
 def _check_top_folders(inv: Inventory, site: SiteConfig, diags: Diagnostics) -> None:

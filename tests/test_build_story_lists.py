@@ -37,11 +37,25 @@ def pager(tree):
 
 def pager_links(tree, rel_path: str) -> dict[str, str]:
     """rel (prev/next) -> the output file the pager's link leads to."""
-    links = {}
-    for a in pager(tree).iter("a"):
-        target = urlsplit(urljoin(BASE + rel_path, a.get("href"))).path.lstrip("/")
-        links[a.get("rel")] = target + "index.html"
-    return links
+    return {a.get("rel"): target_file(rel_path, a) for a in pager(tree).iter("a") if a.get("rel")}
+
+
+def target_file(rel_path: str, a) -> str:
+    return urlsplit(urljoin(BASE + rel_path, a.get("href"))).path.lstrip("/") + "index.html"
+
+
+def numbered(tree, rel_path: str) -> list[tuple[str, str | None, bool]]:
+    """The pager's numbers as (text, the file it leads to or None for a gap, whether it is this page)."""
+    shown = []
+    for item in pager(tree).iter("li"):
+        a = item.find("a")
+        if a is None:
+            assert item.get("aria-hidden") == "true"
+            shown.append((text_of(item), None, False))
+        elif not a.get("rel"):
+            assert a.get("aria-label") == f"Page {text_of(a)} of {text_of(pager(tree).find('p')).split()[-1]}"
+            shown.append((text_of(a), target_file(rel_path, a), a.get("aria-current") == "page"))
+    return shown
 
 
 def test_fifty_stories_are_listed_24_a_page_newest_first_each_once(make_project):
@@ -88,7 +102,9 @@ def test_a_translated_list_has_its_own_pages_with_alternates_and_its_own_numbers
     tree = parse_html(built["ar/c/stories/page/2/index.html"])
     assert text_of(pager(tree).find("p")) == "الصفحة ٢ من ٣"
     assert text_of(h1(tree)) == "قصص: مياه نظيفة (الصفحة ٢ من ٣)"
-    assert {text_of(a) for a in pager(tree).iter("a")} == {"قصص أحدث", "قصص أقدم"}
+    assert [text_of(a) for a in pager(tree).iter("a")] == ["قصص أحدث", "١", "٢", "٣", "قصص أقدم"]
+    assert [a.get("aria-label") for a in pager(tree).iter("a") if not a.get("rel")] == \
+        ["الصفحة ١ من ٣", "الصفحة ٢ من ٣", "الصفحة ٣ من ٣"]
     assert alternates(tree) == {"en": BASE + "c/stories/page/2/", "ar": BASE + "ar/c/stories/page/2/",
                                 "x-default": BASE + "c/stories/page/2/"}
 
@@ -132,3 +148,42 @@ def test_the_list_pages_are_valid_html5(make_project, tmp_path):
         pages.append(tmp_path / rel.replace("/", "_"))
         pages[-1].write_bytes(files[rel])
     assert html_errors([str(page) for page in pages]) == []
+
+
+def test_the_pager_numbers_the_first_the_last_and_the_pages_around_this_one(make_project):
+    files = build_files(make_project(project_files(29, "stories_per_page: 1\n")))
+
+    def page_file(number: int) -> str:
+        return "c/stories/index.html" if number == 1 else f"c/stories/page/{number}/index.html"
+
+    for number, expected in [(1, [1, 2, 3, None, 29]), (5, [1, 2, 3, 4, 5, 6, 7, None, 29]),
+                             (15, [1, None, 13, 14, 15, 16, 17, None, 29]), (29, [1, None, 27, 28, 29])]:
+        shown = numbered(parse_html(files[page_file(number)]), page_file(number).removesuffix("index.html"))
+        assert [(text, target) for text, target, _ in shown] == \
+            [(str(n), page_file(n)) if n else ("…", None) for n in expected]
+        assert [text for text, _, current in shown if current] == [str(number)]
+        assert all(target in files for _, target, _ in shown if target)
+
+
+def test_a_theme_with_its_own_list_of_stories_keeps_one_page_unless_asked(make_project):
+    """A stories.html written before lists had pages shows no pager: its site keeps every story on one page,
+    until site.yaml asks for pages (and the theme is then expected to show the pager)."""
+    own = {"themes/mine/templates/stories.html": '{% extends "base.html" %}{% block main %}'
+                                                 '{% for story in stories %}<p>{{ story.title }}</p>{% endfor %}'
+                                                 '{% endblock %}\n'}
+    files = build_files(make_project({**project_files(30, "theme: mine\n"), **own}))
+    assert "c/stories/page/2/index.html" not in files
+    assert len(list(parse_html(files["c/stories/index.html"]).iter("p"))) >= 30
+    files = build_files(make_project({**project_files(30, "theme: mine\nstories_per_page: 10\n"), **own}))
+    assert "c/stories/page/3/index.html" in files
+
+
+def test_the_language_switcher_on_a_page_a_language_lacks_goes_to_its_first_page(make_project):
+    files = {**project_files(30, "locales: [en, sv]\nfallback: {sv: skip}\n"),
+             "content/sv/c/campaign.yaml": "title: Rent vatten\n",
+             **{f"content/sv/c/stories/story-{n:02d}.md": story(f"Sv {n}") for n in range(3)}}
+    built = build_files(make_project(files))
+    assert "sv/c/stories/page/2/index.html" not in built
+    tree = parse_html(built["c/stories/page/2/index.html"])
+    switcher = {a.get("lang"): a.get("href") for a in tree.iter("a") if a.get("hreflang") or a.get("lang") == "sv"}
+    assert switcher.get("sv") == "/sv/c/stories/"

@@ -127,16 +127,20 @@ def test_footnote_back_links_are_named_in_the_language_of_the_text(make_project,
              + "locales: [en, sv, ar, de]\nnative_digits: {ar: true}\n",
              "content/en/c/stories/maria.md": story("Maria's well", "One.[^a] Two.[^b]\n\n[^a]: A.\n\n[^b]: B.\n"),
              "content/sv/c/stories/maria.md": story("Marias brunn", "Ett.[^1]\n\n[^1]: Källan.\n"),
-             "content/ar/c/stories/maria.md": story("بئر ماريا", "واحد.[^1]\n\n[^1]: المصدر.\n")}
+             "content/ar/c/stories/maria.md": story("بئر ماريا", "واحد.[^1] اثنان.[^1]\n\n[^1]: المصدر.\n")}
     project = make_project(files)
     code, _, stderr = run_build(project)
     assert code == 0, stderr
 
-    def back_links(rel: str) -> list[tuple[str | None, str | None]]:
+    def back_links(rel: str) -> list[str]:
         tree = parse_html((project / "site" / rel).read_bytes())
-        return [(a.get("aria-label"), a.get("title")) for a in tree.iter("a") if a.get("class") == "footnote-backref"]
+        links = [a for a in tree.iter("a") if a.get("class") == "footnote-backref"]
+        assert all(a.get("title") in (None, a.get("aria-label")) for a in links)  # Python-Markdown's tooltip too
+        return [a.get("aria-label") for a in links]
 
-    assert back_links("c/stories/maria/index.html") == [("Back to reference 1", None), ("Back to reference 2", None)]
-    assert back_links("sv/c/stories/maria/index.html") == [("Tillbaka till hänvisning 1", None)]
-    assert back_links("ar/c/stories/maria/index.html") == [("العودة إلى الإشارة ١", None)]
-    assert back_links("de/c/stories/maria/index.html") == [("Back to reference 1", None), ("Back to reference 2", None)]
+    assert back_links("c/stories/maria/index.html") == ["Back to reference 1", "Back to reference 2"]
+    assert back_links("sv/c/stories/maria/index.html") == ["Tillbaka till hänvisning 1"]
+    cited_twice = {"commonmark": ["العودة إلى الإشارة ١", "العودة إلى الإشارة ١-٢"],  # cmark: the 2nd link back to 1
+                   "python-markdown": ["العودة إلى الإشارة ١", "العودة إلى الإشارة ١"]}
+    assert back_links("ar/c/stories/maria/index.html") == cited_twice[engine]
+    assert back_links("de/c/stories/maria/index.html") == ["Back to reference 1", "Back to reference 2"]
