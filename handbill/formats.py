@@ -9,6 +9,7 @@ locale that has its own digits uses them, with that numbering system's separator
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from babel import Locale
@@ -71,6 +72,8 @@ class LocaleFormats:
 
     def number(self, value: int | float) -> str:
         """``231000`` -> ``231,000`` (en), ``2,31,000`` (hi), ``٢٣١٬٠٠٠`` (ar with native digits)."""
+        if type(value) is int:
+            return _whole_number(self, value)
         return self._digits(format_decimal(value, locale=self.locale, numbering_system=self.numbering))
 
     def percent(self, fraction: float) -> str:
@@ -88,3 +91,10 @@ class LocaleFormats:
         time = format_time(value.time(), format="short", locale=self.locale)
         pattern = str(self.locale.datetime_formats.get("medium", "{1} {0}"))
         return self._digits(pattern.replace("{1}", day).replace("{0}", time).replace("'", ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_number(formats: LocaleFormats, value: int) -> str:
+    """A whole number written for a locale, remembered: Babel takes 10-15 µs, and pages ask for the same
+    ones again and again (a pager's page numbers, the counts of stories and signatures)."""
+    return formats._digits(format_decimal(value, locale=formats.locale, numbering_system=formats.numbering))
