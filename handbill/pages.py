@@ -5,9 +5,8 @@ know its translations (hreflang, the language switcher) before it can be drawn.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 import jinja2
@@ -166,7 +165,7 @@ class Planner:
                 body_lang = view.lang_of("body")
                 formats = self.formats.get(body_lang) or LocaleFormats(body_lang)
                 t = self.catalog.translator(body_lang, formats)
-                view = dataclasses.replace(view, body_html=name_back_links(view.body_html, t, formats.number))
+                view = replace(view, body_html=name_back_links(view.body_html, t, formats.number))
             self.entry_views[cache_key] = view
         return self.entry_views[cache_key]
 
@@ -221,7 +220,6 @@ class Planner:
         if locale == self.default:
             self.pages.append(PlannedPage(("404",), locale, "404.html", "404.html", t("not_found_heading"), "",
                                           noindex=True))
-
 
     def plan_story_lists(self, locale: str, campaign: EntryView, common: dict[str, Any], t: Callable[..., str]) -> None:
         """A campaign's list of stories: the newest ``stories_per_page`` at ``stories/``, the next ones at
