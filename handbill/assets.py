@@ -17,17 +17,20 @@ from .photos import IMAGE_SUFFIXES, ImageProblem, PublishedImage, heic_problem
 from .sources import SOURCE_SUFFIXES, active_file_problem, is_junk
 
 
-def similar_name(target: str, candidates: list[Path], suffix: str = "", *, skip: tuple[str, ...] = ()) -> str:
+def similar_name(target: str, candidates: list[Path], suffix: str = "", *, skip: tuple[str, ...] = (),
+                 besides: Path | None = None) -> str:
     """"did you mean `Maria.jpg`?" when a file in the folder of one of ``candidates`` has a name close to the
     one written (the same but for capitals first), with the rest of ``target`` as it was written; else "".
     ``suffix``: only names that end in it (a link to a page names a .md file); ``skip``: never names that end
-    so (a photo is never a story's .md). The name written itself is never suggested (a draft's file exists)."""
+    so (a photo is never a story's .md). Never suggested: the name written itself (a draft's file exists),
+    nor ``besides`` (the file the link is written in)."""
     written = target.rsplit("/", 1)
     for candidate in candidates:
         try:
             names = [entry.name for entry in os.scandir(candidate.parent)
                      if entry.is_file() and not is_junk(entry.name) and entry.name.endswith(suffix)
-                     and not entry.name.lower().endswith(skip) and entry.name != written[-1]]
+                     and not entry.name.lower().endswith(skip) and entry.name != written[-1]
+                     and (besides is None or os.path.join(candidate.parent, entry.name) != str(besides))]
         except OSError:
             continue
         same = [name for name in names if name.casefold() == written[-1].casefold()]

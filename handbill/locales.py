@@ -221,6 +221,9 @@ def _check_added_items(original: Source, translation: Source, spec: Field, diags
 
 def _missing_translation(project: Project, locale: str, original: Source, diags: Diagnostics, draft: bool) -> None:
     rel = original.file.rel
+    written = project.inventory.files.get(locale, {}).get(rel)
+    if written is not None and diags.has_error_in(written.path):
+        return  # the translation is there but could not be read: its own error is the one to fix
     target = project.content / locale / rel
     why = "the translation is still marked draft: true" if draft else "there is no translation of this file"
     diags.error(target, 0, 0, f"{why}, and site.yaml says `fallback: error` for {english_name(locale)} ({locale})",

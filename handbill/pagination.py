@@ -7,6 +7,7 @@ campaign of a thousand are two clicks away, not forty.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
@@ -70,9 +71,21 @@ def pages_of(items: Sequence[T], size: int) -> list[Sequence[T]]:
 
 def stories_per_page(site: SiteConfig, theme_dirs: Sequence[Path]) -> int:
     """site.yaml's ``stories_per_page``; when it is not set, STORIES_PER_PAGE, or every story on one
-    page where the site's theme has a ``stories.html`` of its own: written before lists had pages, it
-    shows no pager, and its readers would see only the newest stories."""
+    page where the site's theme has a ``stories.html`` of its own that shows no pager (written before
+    lists had pages, its readers would see only the newest stories)."""
     if site.stories_per_page is not None:
         return site.stories_per_page
-    own_list = any((folder / "templates" / "stories.html").is_file() for folder in list(theme_dirs)[:-1])
-    return 0 if own_list else STORIES_PER_PAGE
+    for folder in list(theme_dirs)[:-1]:  # the site's themes, before the default one
+        template = folder / "templates" / "stories.html"
+        if template.is_file():
+            return STORIES_PER_PAGE if _shows_pager(template.read_text(encoding="utf-8", errors="replace")) else 0
+    return STORIES_PER_PAGE
+
+
+def _shows_pager(source: str) -> bool:
+    """The template names ``pager``, or extends the default list and keeps the block that shows it."""
+    return "pager" in source or ("default:stories.html" in source
+                                 and (not _MAIN_BLOCK.search(source) or "super()" in source))
+
+
+_MAIN_BLOCK = re.compile(r"\{%-?\s*block\s+main\b")

@@ -115,7 +115,7 @@ def _render(options: BuildOptions, diags: Diagnostics, cache: ParseCache, memo: 
     views = ViewBuilder(routes, assets, project.inventory.locale_dirs, project.site.default_locale, diags,
                         markdown=cache.markdown, memo=memo.views if memo is not None else None)
     if diags.errors:
-        check_unread_texts(project, sites, views, diags)  # a story not read for a mistake: its text still checked
+        check_unread_texts(project, sites, views, diags, drafts=options.drafts)  # kept back by a mistake: still checked
     environment = cache.environment(theme, watch=not one_off)
     # a cold cache: Markdown and photos on every core, while this process compiles the templates once for
     # the page workers (each would compile them for itself: 70 ms) and draws the print sheets' QR codes

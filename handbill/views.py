@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,8 +105,10 @@ class EntryResolver:
         resolved = self._resolved(target)
         href, broken = self._page(resolved) if resolved is not None else (None, False)
         if href is None and not broken:
+            unpublished = resolved is not None and os.path.isfile(resolved)  # a draft, say: no other name is meant
             self.diags.error(self.source_path, ref.line, 0, f"the link to `{ref.target}` goes to a page that does not exist",
-                             (similar_name(target, [resolved], ".md") if resolved is not None else "") or
+                             (similar_name(target, [resolved], ".md", besides=self.source_path.resolve())
+                              if resolved is not None and not unpublished else "") or
                              "check the file name; links to other stories look like ../stories/maria.md or maria.md "
                              "(a draft story is only published with --drafts)")
         return href
@@ -139,10 +142,15 @@ class EntryResolver:
 
     def _has_own_error(self, key: str) -> bool:
         """The file ``key`` names, or the campaign.yaml of the campaign it belongs to, had an error of its own
-        (a story whose front matter does not parse is not published, and neither are a broken campaign's stories)."""
+        (a story whose front matter does not parse is not published, and neither are a broken campaign's stories,
+        those that exist)."""
         parts = key.split("/")
-        named = [key] + (["/".join(parts[:-2] + ["campaign.yaml"])] if len(parts) >= 3 and parts[-2] == "stories" else [])
-        return any(self.diags.has_error_in(folder / rel) for folder in (self.locale_dir, self.default_dir) for rel in named)
+        campaign = "/".join(parts[:-2] + ["campaign.yaml"]) if len(parts) >= 3 and parts[-2] == "stories" else None
+        for folder in (self.locale_dir, self.default_dir):
+            if self.diags.has_error_in(folder / key) or (campaign is not None and self.diags.has_error_in(folder / campaign)
+                                                          and os.path.isfile(folder / key)):
+                return True
+        return False
 
     def file_link(self, ref: Reference) -> str | None:
         try:

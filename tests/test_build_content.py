@@ -165,6 +165,73 @@ def test_the_text_of_a_story_whose_front_matter_is_broken_is_checked_in_the_same
     ], failed.value.diagnostics.report()
 
 
+def test_the_texts_a_broken_original_or_campaign_keeps_back_are_checked_in_the_same_build(make_project):
+    """The translation of a broken original, and the stories of a broken campaign.yaml, are not published;
+    their texts' problems come with the one that keeps them back, not one build later. A link to a story
+    that exists in the broken campaign is not an error of its own."""
+    files = {**LINKED,
+             "content/en/c/stories/maria.md": "---\ntitle: Maria: two weeks\ndate: 2026-05-01\n---\nText.\n",
+             "content/sv/c/stories/maria.md": story("Marias brunn", "Se [ingen](ingenstans.md)."),
+             "content/en/d/campaign.yaml": "title: Clean air: now\n",
+             "content/en/d/stories/lin.md": story("Lin", "See [Ann](ann.md) and [Lee](lee.md)."),
+             "content/en/d/stories/lee.md": story("Lee")}
+    project = make_project(files)
+    with pytest.raises(BuildFailed) as failed:
+        build_files(project)
+    problems = [(p.path, p.line, p.message) for p in failed.value.diagnostics.errors]
+    assert problems == [
+        ("content/en/c/stories/maria.md", 2, 'this value contains ": ", which YAML reads as the start of a new key'),
+        ("content/en/d/campaign.yaml", 1, 'this value contains ": ", which YAML reads as the start of a new key'),
+        ("content/en/d/stories/lin.md", 5, "the link to `ann.md` goes to a page that does not exist"),
+        ("content/sv/c/stories/maria.md", 5, "the link to `ingenstans.md` goes to a page that does not exist"),
+    ], failed.value.diagnostics.report()
+
+
+@pytest.mark.parametrize("draft_campaign", [False, True])
+def test_a_broken_draft_is_not_checked_for_links_to_other_drafts(make_project, draft_campaign):
+    """A draft's text is not checked as a published text would be: a broken draft (or a broken story of a
+    draft campaign) linking to a draft sibling is its one front-matter error."""
+    extra = "draft: true\n" if not draft_campaign else ""
+    files = {**LINKED, "content/en/e/campaign.yaml": "title: Clean soil\n" + ("draft: true\n" if draft_campaign else ""),
+             "content/en/e/stories/two.md": story("Part two", extra="draft: true\n"),
+             "content/en/e/stories/one.md": f"---\ntitle: Part one: start\ndate: 2026-05-01\n{extra}---\n[Two](two.md)\n"}
+    with pytest.raises(BuildFailed) as failed:
+        build_files(make_project(files))
+    assert [(p.path, p.line) for p in failed.value.diagnostics.errors] == [("content/en/e/stories/one.md", 2)]
+
+
+def test_a_failing_build_checks_a_bounded_number_of_kept_back_texts(make_project, monkeypatch):
+    from handbill import unread
+    monkeypatch.setattr(unread, "MAX_UNREAD_TEXTS", 1)
+    broken = "---\ntitle: Broken: {n}\ndate: 2026-05-01\n---\n[x](nowhere-{n}.md)\n"
+    files = {**LINKED, **{f"content/en/c/stories/b{n}.md": broken.format(n=n) for n in range(3)}}
+    with pytest.raises(BuildFailed) as failed:
+        build_files(make_project(files))
+    links = [p for p in failed.value.diagnostics.errors if "nowhere" in p.message]
+    assert len(failed.value.diagnostics.errors) == 4 and len(links) == 1
+
+
+def test_a_link_to_a_draft_is_not_told_to_go_to_the_file_it_is_written_in(make_project):
+    files = {**LINKED, "content/en/c/stories/part-two.md": story("Part two", extra="draft: true\n"),
+             "content/en/c/stories/part-one.md": story("Part one", "[Two](part-two.md)")}
+    with pytest.raises(BuildFailed) as failed:
+        build_files(make_project(files))
+    (problem,) = failed.value.diagnostics.errors
+    assert "part-two.md" in problem.message and "part-one" not in problem.hint and "--drafts" in problem.hint
+
+
+def test_a_broken_translation_under_fallback_error_is_its_own_error_only(make_project):
+    files = {**LINKED, "content/site.yaml": SITE_YAML + "locales: [en, sv]\nfallback: {sv: error}\n",
+             "content/sv/c/campaign.yaml": "title: Rent vatten\n", "content/sv/pages/about.md": page("Om oss"),
+             "content/sv/c/stories/bob.md": story("Bob"), "content/sv/d/campaign.yaml": "title: Ren luft\n",
+             "content/sv/d/stories/lin.md": story("Lin"),
+             "content/sv/c/stories/maria.md": "---\ntitle: Maria: två veckor\ndate: 2026-05-01\n---\nText.\n"}
+    with pytest.raises(BuildFailed) as failed:
+        build_files(make_project(files))
+    assert [(p.path, p.line) for p in failed.value.diagnostics.errors] == [("content/sv/c/stories/maria.md", 2)], \
+        failed.value.diagnostics.report()
+
+
 def test_a_text_too_long_to_read_is_not_read_for_its_links_either(make_project):
     from handbill.project import MAX_SOURCE_BYTES
     too_long = "---\ntitle: Long\ndate: 2026-05-01\n---\n[x](nowhere.md)\n" + "word " * (MAX_SOURCE_BYTES // 5)

@@ -178,6 +178,16 @@ def test_a_theme_with_its_own_list_of_stories_keeps_one_page_unless_asked(make_p
     assert "c/stories/page/3/index.html" in files
 
 
+@pytest.mark.parametrize("template", [
+    '{% extends "default:stories.html" %}\n',
+    '{% extends "default:stories.html" %}{% block main %}<p>Ours</p>{{ super() }}{% endblock %}\n',
+    '{% extends "base.html" %}{% block main %}{% for s in stories %}{{ s.title }}{% endfor %}'
+    '{% if pager.older %}<a href="{{ pager.older }}">older</a>{% endif %}{% endblock %}\n'])
+def test_a_theme_list_that_shows_the_pager_has_pages(make_project, template):
+    files = build_files(make_project({**project_files(30, "theme: mine\n"), "themes/mine/templates/stories.html": template}))
+    assert "c/stories/page/2/index.html" in files
+
+
 def test_the_language_switcher_on_a_page_a_language_lacks_goes_to_its_first_page(make_project):
     files = {**project_files(30, "locales: [en, sv]\nfallback: {sv: skip}\n"),
              "content/sv/c/campaign.yaml": "title: Rent vatten\n",
