@@ -33,6 +33,8 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
+from .foreign import ForeignText
+
 DIGEST_SIZE = 16
 
 # Types whose repr() is exact: equal reprs mean equal values of the same type (True, 1, 1.0 and "1"
@@ -119,6 +121,8 @@ class Fingerprints:
                 self._walk(values, parts)
         elif isinstance(value, (PurePath, enum.Enum)):
             parts.append(f"\x01P{kind.__module__}.{kind.__qualname__}:{value!r}")
+        elif kind is ForeignText:  # a UI string in another language: its text and its language
+            parts.append(f"\x01X{value.lang!r}{value.dir!r}{str(value)!r}")
         else:
             raise NotPlainData(f"cannot fingerprint a {kind.__module__}.{kind.__qualname__}")
 

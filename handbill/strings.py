@@ -23,7 +23,8 @@ from babel import Locale
 
 from .diagnostics import Diagnostics, did_you_mean
 from .formats import LocaleFormats
-from .localecodes import english_name, parent_locale, parse_locale
+from .foreign import ForeignText
+from .localecodes import english_name, parent_locale, parse_locale, text_direction
 from .yamlfile import Mapping, Scalar, parse_yaml, read_text
 
 __all__ = ["Catalog", "StringTable", "lookup_chain", "load_catalog", "load_table", "parse_locale", "placeholders"]
@@ -239,6 +240,7 @@ class Catalog:
         (else by an integer ``count``), integer parameters written as numbers of the locale."""
         formats = formats or LocaleFormats(locale)
         babel_locale = parse_locale(locale) or Locale("en")
+        language = locale.split("-")[0].lower()
         plain: dict[str, str] = {}  # key -> text, for calls without n or params (most of a page's)
 
         def t(key: str, n: int | None = None, **params: object) -> str:
@@ -262,6 +264,8 @@ class Catalog:
             values = {name: formats.number(value) if isinstance(value, int) and not isinstance(value, bool) else value
                       for name, value in params.items()}
             shown = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+            if where.split("-")[0].lower() != language:  # marked with its own where a template writes it
+                shown = ForeignText(shown, where, text_direction(where))
             if n is None and not params:
                 plain[key] = shown
             return shown

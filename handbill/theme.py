@@ -15,6 +15,7 @@ import jinja2
 import markupsafe
 
 from .diagnostics import Diagnostics, did_you_mean
+from .foreign import MarkForeignText
 from .sources import is_junk
 from .theme_code import ShippedCode
 
@@ -114,6 +115,7 @@ class Theme:
             keep_trailing_newline=True,
             auto_reload=watch,
             bytecode_cache=ShippedCode(self.dirs[-1]),  # the default theme's templates come compiled (theme_code.py)
+            extensions=[MarkForeignText],  # UI strings in another language marked with it (foreign.py)
         )
         env.template_class = OutputTemplate
         env.context_class = PageContext

@@ -1,0 +1,104 @@
+"""UI strings shown in another language than the page's carry their own language (WCAG 3.1.2)."""
+from __future__ import annotations
+
+import jinja2
+import pytest
+import yaml
+
+from conftest import MINIMAL, SITE_YAML, build_files, lang_of, parse_html, text_of
+from handbill.fingerprint import Fingerprints
+from handbill.foreign import ForeignText, MarkForeignText
+from handbill.strings import load_catalog
+from handbill.theme import default_theme_dir
+
+ENGLISH = ForeignText("Sign & share", "en", "ltr")
+
+
+def rendered(source: str, value: object = ENGLISH) -> str:
+    env = jinja2.Environment(autoescape=True, extensions=[MarkForeignText])
+    return env.from_string(source).render(x=value)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("<p>{{ x }}</p>", '<p><span lang="en" dir="ltr">Sign &amp; share</span></p>'),
+    ('<a title="{{ x }}">go</a>', '<a title="Sign &amp; share">go</a>'),
+    ("<a title='{{ x }}' data-x=\"'\">{{ x }}</a>",
+     "<a title='Sign &amp; share' data-x=\"'\"><span lang=\"en\" dir=\"ltr\">Sign &amp; share</span></a>"),
+    ('<a href="/"{% if x %} aria-label="{{ x }}"{% endif %}>{{ x }}</a>',
+     '<a href="/" aria-label="Sign &amp; share"><span lang="en" dir="ltr">Sign &amp; share</span></a>'),
+    ("<title>{{ x }} · site</title><p>{{ x }}</p>",
+     '<title>Sign &amp; share · site</title><p><span lang="en" dir="ltr">Sign &amp; share</span></p>'),
+    ('<select><option value="">{{ x }}</option></select>', '<select><option value="">Sign &amp; share</option></select>'),
+    ("<textarea>{{ x }}</textarea><script>var a = 1 > 0;</script>{{ x }}",
+     '<textarea>Sign &amp; share</textarea><script>var a = 1 > 0;</script><span lang="en" dir="ltr">Sign &amp; share</span>'),
+    ("<!-- <a title=' -->{{ x }}", '<!-- <a title=\' --><span lang="en" dir="ltr">Sign &amp; share</span>'),
+    ("<p>{{ x | upper }}</p>", "<p>SIGN &amp; SHARE</p>"),  # changed by a filter: a plain string again
+])
+def test_a_foreign_string_is_marked_where_it_stands_in_text_and_nowhere_else(source, expected):
+    assert rendered(source) == expected
+
+
+def test_a_plain_string_and_markup_are_written_as_ever():
+    assert rendered("<p>{{ x }}</p>", "a < b") == "<p>a &lt; b</p>"
+    assert rendered("<p>{{ x }}</p>", jinja2.utils.markupsafe.Markup("<b>b</b>")) == "<p><b>b</b></p>"
+
+
+def test_a_foreign_string_is_a_plain_string_everywhere_else():
+    assert ENGLISH == "Sign & share" and f"{ENGLISH}!" == "Sign & share!" and type(ENGLISH.upper()) is str
+    import json
+    import pickle
+    assert json.dumps(ENGLISH) == '"Sign & share"'
+    again = pickle.loads(pickle.dumps(ENGLISH))
+    assert (again, again.lang, again.dir) == (ENGLISH, "en", "ltr")
+
+
+def test_a_foreign_string_has_its_own_fingerprint():
+    prints = Fingerprints()
+    assert prints.of(ENGLISH) != prints.of("Sign & share") != prints.of(ForeignText("Sign & share", "de", "ltr"))
+    assert prints.of([ENGLISH]) == prints.of([ForeignText("Sign & share", "en", "ltr")])
+
+
+def test_the_translator_marks_only_the_strings_of_another_language(tmp_path):
+    from handbill import Diagnostics
+    content = tmp_path / "content"
+    (content / "so").mkdir(parents=True)
+    (content / "so" / "strings.yaml").write_text("sign_button: Saxiix\n", encoding="utf-8")
+    catalog = load_catalog([default_theme_dir()], content, ["en", "so", "sv", "en-GB"], "en", Diagnostics())
+    somali, swedish, british = (catalog.translator(code) for code in ("so", "sv", "en-GB"))
+    assert type(somali("sign_button")) is str and somali("sign_button") == "Saxiix"
+    heading = somali("sign_heading")
+    assert (type(heading), heading.lang, heading.dir) == (ForeignText, "en", "ltr")
+    assert type(swedish("sign_heading")) is str and type(british("sign_heading")) is str
+
+
+@pytest.mark.parametrize("locale, direction", [("so", "ltr"), ("he", "rtl")])
+def test_every_ui_string_a_language_lacks_is_marked_english_on_its_pages(make_project, locale, direction):
+    """Somali and Hebrew, which the theme has no strings for: every English UI text on their pages says it
+    is English (and left to right, inside a right-to-left Hebrew page); a Somali string a translator wrote
+    is not marked; the Swedish pages, all translated, have nothing to mark."""
+    files = {**MINIMAL, "content/site.yaml": SITE_YAML + f"locales: [en, sv, {locale}]\n",
+             f"content/{locale}/strings.yaml": "sign_cta: Saxiix codsiga\n" if locale == "so" else "",
+             "content/en/c/campaign.yaml": MINIMAL["content/en/c/campaign.yaml"]
+             + "petition:\n  endpoint: https://example.org/sign\n  fields: [first_name, email]\n"}
+    built = build_files(make_project(files))
+    table = yaml.safe_load((default_theme_dir() / "i18n" / "en.yaml").read_text(encoding="utf-8"))
+    english = {text for text in table.values() if isinstance(text, str) and "{" not in text}
+    marked = 0
+    for rel in (f"{locale}/index.html", f"{locale}/c/index.html", f"{locale}/c/stories/maria/index.html"):
+        tree = parse_html(built[rel])
+        assert tree.get("lang") == locale and tree.get("dir") == direction
+        body = tree.find("body")
+        for element in body.iter():
+            if element.tag in ("option", "script", "style", "textarea"):
+                continue
+            own_text = (element.text or "").strip()
+            if own_text in english and own_text != "Saxiix codsiga":
+                assert (lang_of(tree, element), element.get("dir")) == ("en", "ltr"), (rel, own_text)
+                marked += 1
+        assert all("<span" not in value for element in body.iter() for value in element.attrib.values())
+    assert marked >= 20
+    sv = parse_html(built["sv/c/index.html"])
+    assert not [span for span in sv.iter("span") if span.get("lang")]
+    if locale == "so":
+        assert 'lang="en" dir="ltr">Saxiix' not in built["so/index.html"].decode()
+        assert "Saxiix codsiga" in text_of(parse_html(built["so/index.html"]).find("body"))
