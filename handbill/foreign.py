@@ -25,7 +25,7 @@ from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 TEXT_ONLY = ("title", "option", "textarea", "script", "style")  # elements whose content takes no markup
-_TAG_OR_COMMENT = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*)")
+_TAG_OR_COMMENT = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*|/?$)")  # `<` last: a tag named by {{ ... }}
 
 
 class ForeignText(str):
@@ -53,7 +53,7 @@ class MarkForeignText(Extension):
     """Wraps every ``{{ ... }}`` of a template that stands in text (not in a tag, nor in an element that
     takes text only) in the ``in_text`` filter."""
 
-    identifier = "handbill.foreign.MarkForeignText/1"  # (in the key of the shipped template code: bump on change)
+    identifier = "handbill.foreign.MarkForeignText/2"  # (in the key of the shipped template code: bump on change)
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)

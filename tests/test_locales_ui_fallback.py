@@ -33,6 +33,8 @@ def rendered(source: str, value: object = ENGLISH) -> str:
      '<textarea>Sign &amp; share</textarea><script>var a = 1 > 0;</script><span lang="en" dir="ltr">Sign &amp; share</span>'),
     ("<!-- <a title=' -->{{ x }}", '<!-- <a title=\' --><span lang="en" dir="ltr">Sign &amp; share</span>'),
     ("<p>{{ x | upper }}</p>", "<p>SIGN &amp; SHARE</p>"),  # changed by a filter: a plain string again
+    ('<{{ "h2" }} title="{{ x }}">{{ x }}</{{ "h2" }}>',  # a tag named by an expression
+     '<h2 title="Sign &amp; share"><span lang="en" dir="ltr">Sign &amp; share</span></h2>'),
 ])
 def test_a_foreign_string_is_marked_where_it_stands_in_text_and_nowhere_else(source, expected):
     assert rendered(source) == expected
