@@ -13,7 +13,8 @@ Jinja extension, reads the template's HTML as Jinja reads the template and wraps
 ``{{ ... }}`` that stands in text in the ``in_text`` filter. One inside a tag (an attribute's
 value, where no markup may go) or inside ``<title>``, ``<option>``, ``<textarea>``,
 ``<script>`` or ``<style>`` is left as it is. Everywhere else a ForeignText is a plain string:
-in attributes, URLs, JSON, feeds and share cards.
+in attributes, URLs, JSON, feeds and share cards. An element a script fills later (the
+petition's error messages) takes the language of its text from :func:`said_in`.
 """
 from __future__ import annotations
 
@@ -49,6 +50,14 @@ def in_text(value: Any) -> Any:
     return value
 
 
+def said_in(text: Any) -> Markup:
+    """`` lang=".." dir=".."`` for an element a script fills with ``text`` later (a petition's error
+    messages), when ``text`` is in another language than the page; else nothing."""
+    if type(text) is ForeignText:
+        return Markup(' lang="{}" dir="{}"').format(text.lang, text.dir)
+    return Markup("")
+
+
 class MarkForeignText(Extension):
     """Wraps every ``{{ ... }}`` of a template that stands in text (not in a tag, nor in an element that
     takes text only) in the ``in_text`` filter."""
@@ -58,6 +67,7 @@ class MarkForeignText(Extension):
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
         environment.filters["in_text"] = in_text
+        environment.globals["said_in"] = said_in
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         html = _HtmlPlace()

@@ -99,8 +99,12 @@ def test_every_ui_string_a_language_lacks_is_marked_english_on_its_pages(make_pr
                 marked += 1
         assert all("<span" not in value for element in body.iter() for value in element.attrib.values())
     assert marked >= 20
+    campaign = parse_html(built[f"{locale}/c/index.html"])
+    filled_later = [p for p in campaign.iter("p") if p.get("class") in ("field-error", "form-status")]
+    assert len(filled_later) >= 3 and {(p.get("lang"), p.get("dir")) for p in filled_later} == {("en", "ltr")}
     sv = parse_html(built["sv/c/index.html"])
     assert not [span for span in sv.iter("span") if span.get("lang")]
+    assert not [p for p in sv.iter("p") if p.get("class") == "field-error" and p.get("lang")]
     if locale == "so":
         assert 'lang="en" dir="ltr">Saxiix' not in built["so/index.html"].decode()
         assert "Saxiix codsiga" in text_of(parse_html(built["so/index.html"]).find("body"))
