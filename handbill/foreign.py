@@ -23,7 +23,7 @@ from typing import Any, Iterator
 
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 TEXT_ONLY = ("title", "option", "textarea", "script", "style")  # elements whose content takes no markup
 _TAG_OR_COMMENT = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*|/?$)")  # `<` last: a tag named by {{ ... }}

@@ -253,18 +253,18 @@ class Catalog:
                                  f"add `{key}: ...` to the theme's i18n/{REFERENCE_LOCALE}.yaml")
                 return key
             text, where = found
+            same_language = where.split("-")[0].lower() == language
             if where not in own_chain(locale):
                 self._warn_untranslated(locale, key)
             if isinstance(text, dict):
                 count = n if n is not None else params.get("count")
                 number = abs(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else 0
-                same_language = where.split("-")[0] == locale.split("-")[0]
                 rules = babel_locale if same_language else (parse_locale(where) or babel_locale)
                 text = text.get(rules.plural_form(number), text["other"])
             values = {name: formats.number(value) if isinstance(value, int) and not isinstance(value, bool) else value
                       for name, value in params.items()}
             shown = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
-            if where.split("-")[0].lower() != language:  # marked with its own where a template writes it
+            if not same_language:  # marked with its own where a template writes it
                 shown = ForeignText(shown, where, text_direction(where))
             if n is None and not params:
                 plain[key] = shown
