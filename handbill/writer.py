@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import fcntl
 import os
 import re
 import secrets
 import shutil
 from pathlib import Path
-from typing import BinaryIO, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .ahead import FoldersAhead
 from .inplace import (DIR_MODE, PreviousFile, finish_interrupted_update, make_folder, plan_update, previous_files,
@@ -31,6 +30,7 @@ from .inplace import (DIR_MODE, PreviousFile, finish_interrupted_update, make_fo
 MARKER = ".handbill-site"
 MARKER_TEXT = "This folder was made by handbill. It is safe to delete: a build makes it again.\n"
 FILE_MODE = 0o644  # fixed, whatever the umask, so the output is reproducible
+COPY_CHUNK = 1 << 20
 IN_PLACE_UP_TO = 0.25  # the share of changed files up to which the previous site is updated in place
 _WRITE_ERRORS = [  # (errno codes, what went wrong, what to do) for OSErrors while writing the output
     ((errno.ENOSPC, errno.EDQUOT), "the disk is full", "free some disk space, then build again"),
@@ -197,16 +197,25 @@ class StagedOutput:
                     raise OutputRefused(f"{where}; the previous site was left as it was", hint) from error
             raise
 
-    def _target(self, relpath: str) -> Path:
-        """Validate `relpath`, create its parent folders in staging, and return where it goes."""
+    def _open_new(self, relpath: str) -> int:
+        """Validate and claim `relpath`, and open a new file for it in staging (its folders made if missing).
+
+        The open is tried first: the folders are most often there already (made ahead, see
+        :meth:`make_folders_ahead`, or for an earlier file), and one failed call is cheaper
+        than asking for each folder.
+        """
         if self._lock_fd is None or self._committed:
             raise RuntimeError("write inside `with StagedOutput(out) as stage:` and before commit()")
         parts = self._claim(relpath)
-        for i in range(1, len(parts)):
-            if parts[:i] not in self._dirs:
-                make_folder(self.staging.joinpath(*parts[:i]))
-                self._dirs.add(parts[:i])
-        return self.staging.joinpath(*parts)
+        target = self.staging.joinpath(*parts)
+        try:
+            return _create(target)
+        except FileNotFoundError:
+            for i in range(1, len(parts)):
+                if parts[:i] not in self._dirs:
+                    make_folder(self.staging.joinpath(*parts[:i]))
+                    self._dirs.add(parts[:i])
+            return _create(target)
 
     def _claim(self, relpath: str) -> tuple[str, ...]:
         """Validate `relpath` and record it as written by this build (a path is written once)."""
@@ -220,12 +229,15 @@ class StagedOutput:
         self._files.add(parts)
         return parts
 
-    def _write(self, relpath: str, source: BinaryIO) -> None:
+    def _write(self, relpath: str, chunks: Iterable[bytes]) -> None:
         with self._output_errors():
-            target = self._target(relpath)
-            with _create(target) as f:
-                shutil.copyfileobj(source, f)
-            os.chmod(target, FILE_MODE)
+            fd = self._open_new(relpath)
+            try:
+                os.fchmod(fd, FILE_MODE)
+                for chunk in chunks:
+                    _write_all(fd, chunk)
+            finally:
+                os.close(fd)
 
     def write_bytes(self, relpath: str, data: bytes) -> None:
         """Write `data` to `relpath` in the new site; kept when the previous site has these bytes there
@@ -235,7 +247,7 @@ class StagedOutput:
                 self._claim(relpath)
             self._kept.add(relpath)
             return
-        self._write(relpath, io.BytesIO(data))
+        self._write(relpath, (data,))
 
     def _same_as_previous(self, relpath: str, data: bytes) -> bool:
         """True when the previous site (a plain folder of ours, no links) has exactly `data` at `relpath`."""
@@ -283,7 +295,7 @@ class StagedOutput:
     def copy_file(self, relpath: str, src: Path) -> None:
         """Copy the file `src` to `relpath`; a problem reading `src` is raised as it is."""
         with open(src, "rb") as source:
-            self._write(relpath, source)
+            self._write(relpath, iter(lambda: source.read(COPY_CHUNK), b""))
 
     def written(self) -> WrittenFiles:
         """Every file written, as {relpath: bytes}: read from the output folder (after commit) when asked."""
@@ -374,18 +386,25 @@ class StagedOutput:
                 os.chmod(target, FILE_MODE)
 
 
-def _create(target: Path) -> BinaryIO:
-    """A new file in the staging folder, opened for writing.
+def _create(target: Path) -> int:
+    """A new file in the staging folder, opened for writing (a descriptor).
 
     Never opened in place: a file already there was written by a worker process whose pages
     were then rendered again here (its chunk failed), and may be a hard link into the
     previous output, which must never be written through.
     """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
     try:
-        return open(target, "xb")
+        return os.open(target, flags, FILE_MODE)
     except FileExistsError:
         os.unlink(target)
-        return open(target, "xb")
+        return os.open(target, flags, FILE_MODE)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 class WrittenFiles(Mapping[str, bytes]):

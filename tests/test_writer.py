@@ -176,7 +176,7 @@ def test_disk_full_while_writing(previous: Path, monkeypatch: pytest.MonkeyPatch
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(writer, "open", full, raising=False)
+    monkeypatch.setattr(writer, "_write_all", full)  # the disk fills up while a page is written
     with pytest.raises(OutputRefused) as refused:
         with StagedOutput(previous) as stage:
             stage.write_bytes("index.html", b"new")
