@@ -214,7 +214,7 @@ def build_form(settings: PetitionSettings, *, campaign: str, locale_code: str, l
                                 key in required, spec.maxlength, spec.dir, options))
     hidden = _hidden_fields(config, provider, campaign=campaign, locale_code=locale_code, thanks_url=thanks_url,
                             posted=posted)
-    honeypots = [Honeypot(HONEYPOT_NAME if provider.named_fields else "", False)]
+    honeypots = [Honeypot(posted(HONEYPOT_NAME), False)]
     if provider.honeypot:
         honeypots.append(Honeypot(provider.honeypot, True))
     form_name = f"petition-{campaign}" if provider.name == "netlify" else ""

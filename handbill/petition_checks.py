@@ -7,20 +7,18 @@ that wrote it, all at once.
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 
 from .diagnostics import Diagnostics, did_you_mean
 from .localecodes import country_codes
-from .providers import ACTION_NETWORK_PATH, ALWAYS_HIDDEN, HONEYPOT_NAME, provider_named
+from .providers import (ACTION_NETWORK_PATH, ALWAYS_HIDDEN, FIELD_NAME, FIELD_NAME_HINT, HONEYPOT_NAME, own_names,
+                        provider_named)
 
 if TYPE_CHECKING:
     from .petition import PetitionSettings
 
-SAFE_NAME = re.compile(r"[A-Za-z0-9_\-\[\]]{1,64}")
-RESERVED = {HONEYPOT_NAME, "form-name", "bot-field", "_gotcha", "_next"}
 
 
 def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
@@ -39,7 +37,7 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
     if config.get("consent_required") and not config.get("consent"):
         error("consent_required", "there is no consent checkbox to require",
               "add consent: with the sentence supporters agree to, or remove consent_required")
-    _check_names(config, fields, error)
+    check_field_names(config, provider, [*fields, "consent"], error)
     if provider.name == "netlify" and config.get("encoding") == "json":
         error("encoding", "Netlify Forms only accepts form encoding", "remove encoding, or write encoding: form")
     if provider.name == "actionnetwork":
@@ -55,28 +53,47 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
               f"write country: {guess}" if guess else "write the two-letter code, like country: US or country: SE")
 
 
-def _check_names(config, fields: list[str], error) -> None:
-    """Renames must name something the form sends, be usable names, and not collide."""
+def check_field_names(config, provider, visible: list[str], error) -> None:
+    """Renames (``field_names``) must name something the form sends and be usable names, and no two
+    things may be sent under one name, nor under a name the provider's form sends for the service itself.
+
+    ``visible``: the keys of the fields and checkboxes people fill in. Shared by the petition and the
+    story form (:mod:`handbill.submissions`).
+    """
+    if not provider.named_fields:
+        return
     hidden = config.get("hidden", {})
     renames = config.get("field_names", {})
-    known = [*fields, "consent", *ALWAYS_HIDDEN, *hidden]
+    sent_as_ours = ["thank_you_url"] if provider.thank_you_field == "thank_you_url" else []
+    known = list(dict.fromkeys([*visible, *[k for k in ALWAYS_HIDDEN if k != "thank_you_url"],
+                                *sent_as_ours, *hidden, HONEYPOT_NAME]))
     for key, name in renames.items():
         if key not in known:
             suggestion = did_you_mean(key, known)
             error(f"field_names.{key}", f"the form sends no field called `{key}`",
-                  suggestion or f"the fields you can rename are: {', '.join(dict.fromkeys(known))}")
-        elif not SAFE_NAME.fullmatch(name):
-            error(f"field_names.{key}", f"{name!r} is not a usable field name",
-                  "use only letters, digits, _ - [ and ] (at most 64)")
-    senders: dict[str, list[str]] = {}  # posted name -> our keys sent under it
-    for key in dict.fromkeys([*fields, "consent", *ALWAYS_HIDDEN, *hidden]):
-        senders.setdefault(renames.get(key, key), []).append(key)
-    for name, keys in senders.items():
-        key = next((k for k in keys if k in renames), keys[-1])  # blame the rename that caused it
+                  suggestion or f"the fields you can rename are: {', '.join(known)}")
+        elif not FIELD_NAME.fullmatch(name):
+            error(f"field_names.{key}", f"{name!r} is not a usable field name", FIELD_NAME_HINT)
+    reserved = own_names(provider)
+    senders: dict[str, list[tuple[str, bool]]] = {}  # posted name -> our keys sent under it (and is it the trap)
+    for key in [k for k in known if k != HONEYPOT_NAME or k in hidden]:
+        senders.setdefault(renames.get(key, key), []).append((key, False))
+    senders.setdefault(renames.get(HONEYPOT_NAME, HONEYPOT_NAME), []).append((HONEYPOT_NAME, True))
+    for name, sent in senders.items():
+        keys = [key for key, _ in sent]
+        key = next((k for k in keys if k in renames), keys[0])  # blame the rename that caused it
         where = f"field_names.{key}" if key in renames else f"hidden.{key}"
-        if name in RESERVED:
-            error(where, f"`{name}` is a name the form uses for itself", f"choose another name than {name}")
-        elif len(keys) > 1:
+        if name in reserved:
+            error(where, f"`{name}` is a name the {provider.name} form sends for the service itself",
+                  f"choose another name than {name}")
+        elif len(sent) > 1 and HONEYPOT_NAME in renames and any(trap for _, trap in sent):
+            others = " and ".join(f"`{k}`" for k, trap in sent if not trap)
+            error(where, f"the form's trap for spam robots (`{HONEYPOT_NAME}`, a field people never see) and "
+                         f"{others} would both be sent as `{name}`", "give each one its own name in field_names")
+        elif len(sent) > 1 and any(trap for _, trap in sent):
+            error(where, f"`{name}` is the name of the form's trap for spam robots (a field people never see)",
+                  f"choose another name than {name}")
+        elif len(sent) > 1:
             error(where, f"{' and '.join(f'`{k}`' for k in keys)} would {'both' if len(keys) == 2 else 'all'} "
                          f"be sent as `{name}`",
                   "give each one its own name in field_names")

@@ -48,10 +48,22 @@ def provider_named(name: str | None) -> Provider:
     return PROVIDERS[name or "generic"]
 
 
+def own_names(provider: Provider) -> set[str]:
+    """The names the provider's form sends for the service itself, which no field of ours may take."""
+    names = {provider.honeypot} | ({provider.thank_you_field} - {"thank_you_url"})
+    if provider.name == "netlify":
+        names.add("form-name")
+    return names - {""}
+
+
 def origin(url: str) -> str:
     """``https://forms.example.org`` for any URL on that host (scheme, host and port)."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
+# A name a form may post: what HTML, urlencoded and JSON bodies all carry without surprises. Dots and
+# colons are in because Google Forms names its fields ``entry.1234567``.
+FIELD_NAME = re.compile(r"[A-Za-z0-9_.:\-\[\]]{1,64}")
+FIELD_NAME_HINT = "use only letters, digits and _ - . : [ ] (at most 64)"
 HONEYPOT_NAME = "website"  # our own honeypot: plausible to a bot, invisible and skipped by people
 ALWAYS_HIDDEN = ("campaign", "locale", "source", "thank_you_url")  # hidden fields every form has (by our names)

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import idna
 
 from .diagnostics import Diagnostics, did_you_mean
+from .providers import FIELD_NAME, FIELD_NAME_HINT
 from .text import strip_controls
 from .yamlfile import Mapping, Node, Scalar, Sequence
 
@@ -508,9 +509,6 @@ def has_key(node: Mapping, name: str) -> bool:
     return any(k.text == name and not (isinstance(v, Scalar) and v.is_null) for k, v in node.entries)
 
 
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_\-\[\]]{1,64}")
-
-
 def _convert_dict(node, spec, key, path, diags, parsed, partial) -> dict[str, Any]:
     if isinstance(node, Scalar) and node.is_null:
         return {}
@@ -519,9 +517,9 @@ def _convert_dict(node, spec, key, path, diags, parsed, partial) -> dict[str, An
     values = {}
     for key_node, child in node.entries:
         name = key_node.text
-        if not _SAFE_NAME.fullmatch(name):
+        if not FIELD_NAME.fullmatch(name):
             diags.error(path, key_node.line, key_node.col, f"{key}: {name!r} is not a usable field name",
-                        "use only letters, digits, _ - [ and ] (at most 64)")
+                        FIELD_NAME_HINT)
             continue
         value = _convert(child, spec.item, f"{key}.{name}", path, diags, parsed, partial)
         if value is not None:

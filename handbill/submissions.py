@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .diagnostics import Diagnostics, did_you_mean
+from .diagnostics import Diagnostics
 from .petition import FieldSpec, FormField, HiddenField, Honeypot, _hidden_fields
-from .petition_checks import RESERVED, SAFE_NAME
-from .providers import ALWAYS_HIDDEN, HONEYPOT_NAME, provider_named
+from .petition_checks import check_field_names
+from .providers import HONEYPOT_NAME, provider_named
 
 FIELD_SPECS: dict[str, FieldSpec] = {
     "name": FieldSpec("text", "name", maxlength=100),
@@ -85,28 +85,7 @@ def check_submission(config: dict[str, Any], where: Callable[[str], tuple[Any, i
         if key not in fields:
             error(f"required.{index}", f"`{key}` is required but not in the form's fields",
                   f"add {key} to fields: [...], or remove it from required")
-    hidden = config.get("hidden", {})
-    renames = config.get("field_names", {})
-    known = [*fields, *CONSENTS, *ALWAYS_HIDDEN, *hidden]
-    for key, name in renames.items():
-        if key not in known:
-            error(f"field_names.{key}", f"the form sends no field called `{key}`",
-                  did_you_mean(key, [*fields, *CONSENTS]) or did_you_mean(key, known)
-                  or f"the fields you can rename are: {', '.join(dict.fromkeys(known))}")
-        elif not SAFE_NAME.fullmatch(name):
-            error(f"field_names.{key}", f"{name!r} is not a usable field name",
-                  "use only letters, digits, _ - [ and ] (at most 64)")
-    senders: dict[str, list[str]] = {}
-    for key in dict.fromkeys(known):
-        senders.setdefault(renames.get(key, key), []).append(key)
-    for name, keys in senders.items():
-        key = next((k for k in keys if k in renames), keys[-1])
-        place = f"field_names.{key}" if key in renames else f"hidden.{key}"
-        if name in RESERVED:
-            error(place, f"`{name}` is a name the form uses for itself", f"choose another name than {name}")
-        elif len(keys) > 1:
-            error(place, f"{' and '.join(f'`{k}`' for k in keys)} would be sent under the same name `{name}`",
-                  "give each one its own name in field_names")
+    check_field_names(config, provider, [*fields, *CONSENTS], error)
 
 
 def build_story_form(config: dict[str, Any], *, campaign: str, locale_code: str, thanks_url: str, thanks_href: str,
@@ -134,7 +113,7 @@ def build_story_form(config: dict[str, Any], *, campaign: str, locale_code: str,
     form_name = f"story-{campaign}" if provider.name == "netlify" else ""
     hidden = _hidden_fields(config, provider, campaign=campaign, locale_code=locale_code, thanks_url=thanks_url,
                             posted=posted, form_name=form_name)
-    honeypots = [Honeypot(HONEYPOT_NAME, False)]
+    honeypots = [Honeypot(posted(HONEYPOT_NAME), False)]
     if provider.honeypot:
         honeypots.append(Honeypot(provider.honeypot, True))
     choices = tuple((value, t(f"story_publish_{value}")) for value in PUBLISH_CHOICES)

@@ -139,6 +139,22 @@ def test_field_names_rename_fields_consent_and_hidden_values(make_project):
     assert {"first_name", "postal_code", "consent", "source", "thank_you_url"}.isdisjoint(names)
 
 
+def test_google_forms_names_and_other_services_own_fields_can_be_written(make_project):
+    """Google Forms posts ``entry.<number>``; Formsubmit.co takes ``_next`` and a honeypot called ``_honey``."""
+    form, _, _ = build_form(make_project, """\
+        endpoint: https://docs.google.com/forms/d/e/1FAIpQLSf/formResponse
+        fields: [first_name, email]
+        field_names: {first_name: entry.1234567, email: emailAddress, source: "entry.99", website: _honey,
+                      thank_you_url: _next}
+        hidden: {_captcha: "false", "a:b": x}
+    """)
+    names = [e.get("name") for e in controls(form) if e.get("name")]
+    assert {"entry.1234567", "emailAddress", "entry.99", "_next", "_captcha", "a:b"} <= set(names)
+    (trap,) = [e for e in form.iter("input") if e.get("data-honeypot") is not None]
+    assert trap.get("name") == "_honey" and trap.get("type") == "text"
+    assert "website" not in names
+
+
 def test_consent_is_never_pre_ticked_links_the_privacy_page_and_is_required_only_when_asked(make_project):
     privacy = {"content/en/pages/privacy.md": "---\ntitle: Privacy\n---\nWhat we keep.\n"}
     form, tree, _ = build_form(make_project, "endpoint: https://forms.example.org/sign\nconsent: Keep me posted.\n",

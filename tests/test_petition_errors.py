@@ -43,11 +43,12 @@ def test_every_problem_of_a_petition_block_is_reported_at_its_line(make_project)
         "  hint: add phone to fields: [...], or remove it from required",
         "content/en/c/campaign.yaml:7:30: petition.field_names.postal_code: the form sends no field called "
         "`postal_code`\n"
-        "  hint: the fields you can rename are: first_name, email, consent, campaign, locale, source, thank_you_url",
+        "  hint: the fields you can rename are: first_name, email, consent, campaign, locale, source, thank_you_url, "
+        "website",
         "content/en/c/campaign.yaml:7:42: petition.field_names.email: 'e mail' is not a usable field name\n"
-        "  hint: use only letters, digits, _ - [ and ] (at most 64)",
+        "  hint: use only letters, digits and _ - . : [ ] (at most 64)",
         "content/en/c/campaign.yaml:8:12: petition.hidden: 'bad name' is not a usable field name\n"
-        "  hint: use only letters, digits, _ - [ and ] (at most 64)",
+        "  hint: use only letters, digits and _ - . : [ ] (at most 64)",
         "content/en/c/campaign.yaml:9:21: petition.consent_required: there is no consent checkbox to require\n"
         "  hint: add consent: with the sentence supporters agree to, or remove consent_required",
         "content/en/c/campaign.yaml:11:23: petition.goal_ladder.1: each next goal must be bigger than the one "
@@ -82,8 +83,26 @@ def test_two_fields_sent_under_one_name_is_an_error(make_project):
 
 def test_a_name_the_form_uses_itself_cannot_be_taken(make_project):
     blocks = problems(make_project, "title: W\npetition:\n  hidden: {website: x}\n")
-    assert blocks == ["content/en/c/campaign.yaml:3:21: petition.hidden.website: `website` is a name the form uses "
-                      "for itself\n  hint: choose another name than website"]
+    assert blocks == ["content/en/c/campaign.yaml:3:21: petition.hidden.website: `website` is the name of the form's "
+                      "trap for spam robots (a field people never see)\n  hint: choose another name than website"]
+
+
+def test_a_name_the_provider_sends_for_itself_cannot_be_taken_but_others_may_use_it(make_project):
+    blocks = problems(make_project, "title: W\npetition:\n  provider: formspree\n"
+                                    "  endpoint: https://formspree.io/f/abcd\n  field_names: {email: _gotcha}\n")
+    assert blocks == ["content/en/c/campaign.yaml:5:24: petition.field_names.email: `_gotcha` is a name the formspree "
+                      "form sends for the service itself\n  hint: choose another name than _gotcha"]
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml":  # the generic form sends neither
+                            "title: W\npetition:\n  field_names: {thank_you_url: _next}\n  hidden: {_gotcha: ''}\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+
+
+def test_the_honeypot_renamed_onto_a_field_is_an_error(make_project):
+    blocks = problems(make_project, "title: W\npetition:\n  field_names: {website: email}\n")
+    assert blocks == ["content/en/c/campaign.yaml:3:26: petition.field_names.website: the form's trap for spam robots "
+                      "(`website`, a field people never see) and `email` would both be sent as `email`\n"
+                      "  hint: give each one its own name in field_names"]
 
 
 def test_netlify_forms_cannot_take_json(make_project):

@@ -171,6 +171,6 @@ def test_mistakes_are_reported_at_their_lines(make_project):
         "  hint: add place to fields: [...], or remove it from required",
         "content/en/c/campaign.yaml:7:26: stories.submit.field_names.emial: the form sends no field called `emial`\n"
         "  hint: did you mean `email`?",
-        "content/en/c/campaign.yaml:7:39: stories.submit.field_names.email: `name` and `email` would be sent under "
-        "the same name `name`\n  hint: give each one its own name in field_names",
+        "content/en/c/campaign.yaml:7:39: stories.submit.field_names.email: `name` and `email` would both be sent as "
+        "`name`\n  hint: give each one its own name in field_names",
     ]
