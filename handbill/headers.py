@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .petition import petition_config
-from .providers import origin, provider_named
+from .providers import REDIRECT_ORIGINS, origin, provider_named
 
 OTHER_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
@@ -28,8 +28,8 @@ def petition_origins(configs: Iterable[dict[str, Any]]) -> tuple[list[str], list
         provider = provider_named(config.get("provider"))
         endpoint = config.get("endpoint", "") if provider.needs_endpoint else ""
         if endpoint:
-            form_action.add(origin(endpoint))
-            connect.add(origin(endpoint))
+            form_action.update([origin(endpoint), *REDIRECT_ORIGINS.get(origin(endpoint), ())])
+            connect.update([origin(endpoint), *REDIRECT_ORIGINS.get(origin(endpoint), ())])
         if provider.name == "actionnetwork" and config.get("page_url"):
             form_action.add(origin(config["page_url"]))
         if config.get("count_url"):

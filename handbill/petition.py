@@ -224,7 +224,7 @@ def build_form(settings: PetitionSettings, *, campaign: str, locale_code: str, l
     encoding = "json" if provider.name == "actionnetwork" else config.get("encoding", provider.encodings[0])
     return PetitionForm(provider.name, method, action, endpoint, encoding, form_name, tuple(fields), hidden,
                         tuple(honeypots), config.get("consent", ""), posted("consent"),
-                        bool(config.get("consent_required", False)), build_counter(config, t, numbering),
+                        bool(config.get("consent_required", False)), build_counter(config, t, numbering, locale_code),
                         config.get("thank_you", ""))
 
 

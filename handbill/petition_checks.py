@@ -46,6 +46,11 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
         error("provider", f"{provider.name} needs the address of your form",
               "add endpoint: with the form's address, like https://formspree.io/f/abcdwxyz")
     _check_goals(config, error)
+    ladder, count = config.get("goal_ladder", []), config.get("count")
+    if ladder and count is not None and count >= max(ladder):
+        diags.warning(*settings.where("count"), f"petition.count: {count} is past your last goal, {max(ladder)}",
+                      "add a bigger goal to goal_ladder, or remove goal_ladder and handbill offers the next "
+                      "round numbers")
     country = config.get("country")
     if country and country not in country_codes():
         guess = country.upper() if country.upper() in country_codes() else ""

@@ -56,6 +56,11 @@ def own_names(provider: Provider) -> set[str]:
     return names - {""}
 
 
+# Where a service sends the browser on after a post, beyond its own address: the page's policy must
+# allow it, or the browser stops there (Google Apps Script answers from script.googleusercontent.com).
+REDIRECT_ORIGINS = {"https://script.google.com": ("https://script.googleusercontent.com",)}
+
+
 def origin(url: str) -> str:
     """``https://forms.example.org`` for any URL on that host (scheme, host and port)."""
     parts = urlsplit(url)

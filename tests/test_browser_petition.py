@@ -100,6 +100,10 @@ class CaptureHandler(BaseHTTPRequestHandler):
             self.send(200, b'{"count": 260000}', "application/json")
         elif path == "/count-broken.json":
             self.send(200, b"<html>not json</html>", "text/html")
+        elif path == "/count-big.json":  # past every goal of the ladder
+            self.send(200, b'{"count": 40000}', "application/json")
+        elif path == "/count-true.json":  # not a number: the build-time count stays
+            self.send(200, b'{"count": true}', "application/json")
         elif path == "/favicon.ico":  # the site has no icon; Chromium would log the 404 as a console error
             self.send(204)
         elif path.startswith("/an-page/"):
@@ -113,7 +117,14 @@ class CaptureHandler(BaseHTTPRequestHandler):
         arrival = Arrival("POST", path, {k.lower(): v for k, v in self.headers.items()}, body)
         with self.server.lock:
             self.server.arrivals.append(arrival)
-        if arrival.by_script:
+        anyone = {"Access-Control-Allow-Origin": "*"}  # a service that answers scripts from any site
+        if path == "/sign-redirect":  # a service that sends everyone on to the thank-you page
+            self.send(302 if arrival.by_script else 303, headers={"Location": dict(arrival.form)["thank_you_url"],
+                                                                  **anyone})
+        elif path == "/sign-refuse":  # a service that checks the email itself (Formspree's answer)
+            self.send(422, b'{"error": "Validation errors", "errors": [{"field": "email", "code": "TYPE_EMAIL", '
+                           b'"message": "should be an email"}]}', "application/json", anyone)
+        elif arrival.by_script:
             if path in self.server.failing:
                 self.send(500, b'{"error": "down"}', "application/json")
             else:
@@ -166,6 +177,12 @@ def petition_site(base: str, dead: str) -> dict[str, str]:
                                                           f"count_url: {base}count.json\n"),
         "content/en/broken/campaign.yaml": campaign("Broken count", "goal: 250000\ncount: 231000\n"
                                                                     f"count_url: {base}count-broken.json\n"),
+        "content/en/redirecting/campaign.yaml": campaign("Redirecting", common + f"endpoint: {base}sign-redirect\n"),
+        "content/en/refusing/campaign.yaml": campaign("Refusing", common + f"endpoint: {base}sign-refuse\n"),
+        "content/en/nogoal/campaign.yaml": campaign("No goal", common + "count: 0\n"),
+        "content/en/viral/campaign.yaml": campaign("Viral", "goal: 1000\ngoal_ladder: [2000]\ncount: 900\n"
+                                                            f"count_url: {base}count-big.json\n"),
+        "content/en/odd/campaign.yaml": campaign("Odd count", f"goal: 1000\ncount: 900\ncount_url: {base}count-true.json\n"),
         "content/en/pages/privacy.md": "---\ntitle: Privacy\n---\nWhat we keep.\n",
         **{f"content/{code}/live/campaign.yaml": f"title: Live {code}\n" for code in DIGIT_LOCALES},
     }
@@ -442,6 +459,54 @@ def test_action_network_without_javascript_sends_people_to_its_page_with_nothing
     assert "ada" not in t.page.url.lower()
 
 
+def other_site(server) -> str:
+    """The site's address under another name, so that its petition service (at 127.0.0.1) is another site."""
+    return server.base.replace("127.0.0.1", "localhost")
+
+
+def test_a_service_that_redirects_after_the_script_posts_gets_the_signature_once(tab, server):
+    t = tab()
+    t.page.goto(f"{other_site(server)}redirecting/")
+    sign(t.page)
+    t.page.wait_for_selector("#thank-you-step:not([hidden])")
+    t.page.wait_for_timeout(300)
+    (arrival,) = server.posts()
+    assert arrival.path == "/sign-redirect" and arrival.by_script
+    assert t.page.url == f"{other_site(server)}redirecting/"
+    assert t.errors == []
+
+
+def test_a_refusal_is_shown_at_the_field_it_names_and_nothing_is_sent_again(tab, server):
+    t = tab()
+    t.page.goto(f"{other_site(server)}refusing/")
+    sign(t.page, email="ada@example")  # the browser takes it; the service does not
+    t.page.wait_for_selector("#f-email[aria-invalid=true]")
+    assert t.page.text_content("#f-email-error") == "Please check what you wrote here."
+    assert t.page.evaluate("document.activeElement.id") == "f-email"
+    t.page.wait_for_selector(".form-status:not(:empty)")
+    assert t.page.text_content(".form-status") == ("The form service did not accept this. "
+                                                   "Please check your answers and try again.")
+    assert t.page.is_enabled("button[type=submit]") and t.page.is_visible("#petition-form")
+    t.page.wait_for_timeout(300)
+    assert len(server.posts()) == 1 and t.page.url == f"{other_site(server)}refusing/"
+    assert [e for e in t.errors if "422" not in e] == []  # the browser logs the refused request itself
+
+
+def test_a_problem_in_the_focused_field_is_announced_in_the_status_line(tab, server):
+    t = tab()
+    t.page.goto(f"{server.base}generic/")
+    t.page.fill("#f-first_name", "Ada")
+    t.page.fill("#f-email", "ada@")
+    t.page.focus("#f-email")
+    t.page.keyboard.press("Enter")
+    t.page.wait_for_selector(".form-status:not(:empty)")
+    assert t.page.get_attribute(".form-status", "role") == "status"
+    assert t.page.text_content(".form-status") == "Email: Please enter an email address, like name@example.org."
+    t.page.fill("#f-email", "ada@example.org")  # mended: the line goes
+    t.page.wait_for_selector(".form-status:empty", state="attached")
+    assert server.posts() == []
+
+
 # --- the counter --------------------------------------------------------------------------------------
 
 # The counter once the script has shown the count from count.json. (A selector, not wait_for_function:
@@ -476,6 +541,34 @@ def test_the_live_count_keeps_the_digits_the_page_was_built_with(tab, server, lo
     assert formats.number(260000) in shown  # the live count, written as the build would have written it
     assert formats.number(500000) in shown  # beside the next goal, which the build wrote
     assert t.errors == []
+
+
+def test_a_live_count_past_the_last_goal_says_so_and_keeps_the_bar_in_range(tab, server):
+    t = tab()
+    t.page.goto(f"{server.base}viral/")
+    t.page.wait_for_selector('.counter[data-count="40000"]')
+    assert t.page.text_content("#count-text") == "40,000 signatures"
+    assert t.page.text_content(".goal-passed") == "We passed our goal of 2,000 signatures!"
+    bar = t.page.locator("[role=progressbar]")
+    assert (bar.get_attribute("aria-valuemax"), bar.get_attribute("aria-valuenow")) == ("2000", "2000")
+    assert t.page.get_attribute(".bar-fill", "class") == "bar-fill bar-100"
+
+
+def test_a_count_without_a_goal_takes_the_plural_form_of_the_new_count(tab, server):
+    t = tab()
+    t.page.goto(f"{server.base}nogoal/")
+    assert t.page.text_content("#count-text") == "0 signatures"
+    sign(t.page)
+    t.page.wait_for_selector("#thank-you-step:not([hidden])")
+    assert t.page.text_content("#count-text") == "1 signature"
+
+
+def test_a_count_that_is_not_a_number_leaves_the_build_time_count(tab, server):
+    t = tab()
+    with t.page.expect_response(f"{server.base}count-true.json"):
+        t.page.goto(f"{server.base}odd/")
+    t.page.wait_for_timeout(200)
+    assert t.page.text_content("#count-text") == "900 of 1,000 signatures"
 
 
 def test_a_count_url_that_fails_leaves_the_build_time_count(tab, server):

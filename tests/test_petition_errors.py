@@ -141,3 +141,13 @@ def test_errors_in_site_yaml_defaults_point_at_site_yaml(make_project):
     ))
     assert blocks == ["content/site.yaml:5:14: petition.required.0: `phone` is required but not in the form's "
                       "fields\n  hint: add phone to fields: [...], or remove it from required"]
+
+
+def test_a_count_past_the_last_written_goal_is_a_warning(make_project):
+    project = make_project({**MINIMAL, "content/en/c/campaign.yaml":
+                            "title: W\npetition:\n  goal: 1000\n  goal_ladder: [2000]\n  count: 5000\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    assert ("content/en/c/campaign.yaml:5:10: warning: petition.count: 5000 is past your last goal, 2000\n"
+            "  hint: add a bigger goal to goal_ladder, or remove goal_ladder and handbill offers the next round "
+            "numbers") in stderr

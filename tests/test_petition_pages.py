@@ -63,11 +63,39 @@ def test_a_passed_goal_shows_the_next_step_of_the_ladder(make_project):
     assert passed.get("hidden") is None
     assert text_of(passed) == "We passed our goal of 5,000 signatures! Help us reach 20,000."
     ladder = json.loads(counter.get("data-ladder"))
-    assert ladder == [[1000, "{count} of 1,000 signatures", ""],
-                      [5000, "{count} of 5,000 signatures",
-                       "We passed our goal of 1,000 signatures! Help us reach 5,000."],
-                      [20000, "{count} of 20,000 signatures",
-                       "We passed our goal of 5,000 signatures! Help us reach 20,000."]]
+    assert ladder == {"steps": [[1000, "{count} of 1,000 signatures", ""],
+                                [5000, "{count} of 5,000 signatures",
+                                 "We passed our goal of 1,000 signatures! Help us reach 5,000."],
+                                [20000, "{count} of 20,000 signatures",
+                                 "We passed our goal of 5,000 signatures! Help us reach 20,000."]],
+                      "past": [20000, {"one": "{count} signature", "other": "{count} signatures"},
+                               "We passed our goal of 20,000 signatures!"],
+                      "lang": "en"}
+
+
+def test_a_count_past_the_last_goal_says_so_and_keeps_the_bar_in_range(make_project):
+    files = build(make_project, "goal: 1000\ngoal_ladder: [2000]\ncount: 5000\n")
+    counter = counter_of(files["c/index.html"])
+    assert count_text(counter) == "5,000 signatures"
+    assert text_of(passed_of(counter)) == "We passed our goal of 2,000 signatures!"
+    bar = bar_of(counter)
+    assert (bar.get("aria-valuenow"), bar.get("aria-valuemax")) == ("2000", "2000")
+    assert next(bar.iter("span")).get("class") == "bar-fill bar-100"
+
+
+def test_a_count_without_a_goal_carries_every_plural_form_of_the_language(make_project):
+    files = build(make_project, "count: 1\n", files={"content/sv/c/campaign.yaml": "title: Rent vatten\n"})
+    counter = counter_of(files["c/index.html"])
+    assert count_text(counter) == "1 signature"
+    ladder = json.loads(counter.get("data-ladder"))
+    assert ladder == {"steps": [], "past": [0, {"one": "{count} signature", "other": "{count} signatures"}, ""],
+                      "lang": "en"}
+    arabic = build(make_project, "count: 0\n", extra="", files={
+        "content/site.yaml": SITE_YAML + "locales: [en, ar]\n", "content/ar/c/campaign.yaml": "title: مياه\n"})
+    ladder = json.loads(counter_of(arabic["ar/c/index.html"]).get("data-ladder"))
+    assert ladder["lang"] == "ar"
+    assert set(ladder["past"][1]) == {"zero", "one", "two", "few", "many", "other"}
+    assert len(set(ladder["past"][1].values())) == 6  # each form its own words
 
 
 def test_without_a_ladder_the_next_goals_are_round_numbers():
@@ -189,6 +217,12 @@ def test_headers_allow_only_the_site_and_the_petition_services(make_project):
 ])
 def test_headers_for_netlify_and_local_test_endpoints(make_project, petition, form_action):
     assert policy_of(build(make_project, petition))["form-action"] == form_action
+
+
+def test_headers_allow_where_google_apps_script_answers_from(make_project):
+    policy = policy_of(build(make_project, "endpoint: https://script.google.com/macros/s/AKfy/exec\n"))
+    for directive in ("form-action", "connect-src"):
+        assert {"https://script.google.com", "https://script.googleusercontent.com"} <= set(policy[directive])
 
 
 def test_addresses_in_other_scripts_are_written_in_ascii_where_they_must_be(make_project):

@@ -55,7 +55,8 @@
 
   /* --- The signature counter and its goal ladder ----------------------------------------
      The build wrote the count and every text (in the page's language, with {count} left
-     for us); a live count from data-count-url replaces the number when it arrives. */
+     for us, and one text per plural form where the words follow the count); a live count
+     from data-count-url replaces the number when it arrives. */
 
   function numberFormat(counter) {
     /* Always name the numbering system: for fa, bn, mr, ne, my ... the browser's default is the
@@ -69,13 +70,24 @@
     }
   }
 
+  function pluralText(text, count, lang) {
+    if (typeof text === "string") return text;
+    var form = "other";
+    try {
+      form = new Intl.PluralRules(lang).select(count);
+    } catch (error) {
+      /* a language the browser does not know: the general form */
+    }
+    return text[form] || text.other;
+  }
+
   function showCount(counter, count) {
     var ladder = JSON.parse(counter.getAttribute("data-ladder"));
-    var index = ladder.findIndex(function (step) { return step[0] > count; });
-    var step = ladder[index < 0 ? ladder.length - 1 : index];
+    var step = ladder.steps.find(function (each) { return each[0] > count; }) || ladder.past;
     var goal = step[0];
+    var text = pluralText(step[1], count, ladder.lang);
     counter.setAttribute("data-count", String(count));
-    counter.querySelector(".count-text").textContent = step[1].replace("{count}", numberFormat(counter).format(count));
+    counter.querySelector(".count-text").textContent = text.replace("{count}", numberFormat(counter).format(count));
     var passed = counter.querySelector(".goal-passed");
     passed.textContent = step[2];
     passed.hidden = !step[2];
@@ -83,9 +95,16 @@
     if (bar && goal) {
       var percent = Math.min(100, Math.floor(count * 100 / goal));
       bar.setAttribute("aria-valuemax", String(goal));
-      bar.setAttribute("aria-valuenow", String(count));
+      bar.setAttribute("aria-valuenow", String(Math.min(count, goal)));
       bar.querySelector(".bar-fill").className = "bar-fill bar-" + Math.floor(percent / 5) * 5;
     }
+  }
+
+  function countOf(data) {
+    /* only a JSON number, or a string of digits, is a count */
+    var count = data ? data.count : null;
+    if (typeof count === "string" && /^\s*\d+\s*$/.test(count)) count = Number(count);
+    return typeof count === "number" && isFinite(count) && count >= 0 ? Math.floor(count) : null;
   }
 
   function initCounters() {
@@ -93,10 +112,8 @@
       fetch(counter.getAttribute("data-count-url"), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
-          var count = data ? Number(data.count) : NaN;
-          if (data && data.count !== null && data.count !== "" && isFinite(count) && count >= 0) {
-            showCount(counter, Math.floor(count));
-          }
+          var count = countOf(data);
+          if (count !== null) showCount(counter, count);
         })
         .catch(function () { /* unreachable or not JSON: the build-time count stays */ });
     });
@@ -110,7 +127,8 @@
 
   /* --- The petition form ------------------------------------------------------------------
      Checks the answers and shows problems next to the fields, in the page's language;
-     sends the signature with fetch and shows the thank-you step in place. On any
+     sends the signature with fetch and shows the thank-you step in place. A refusal from
+     the service (400, 422) is shown in place too, by the fields it names. On any other
      failure it submits the form the normal way, so a signature is never lost. */
 
   function problemOf(field, form) {
@@ -217,13 +235,38 @@
       options.signal = controller.signal;
       timer = window.setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
     }
+    /* Not followed: a service that answers with a redirect (to its own thank-you page, or to the
+       site's) has taken the signature, and following it across sites would only fail. */
+    options.redirect = "manual";
     return fetch(form.getAttribute("data-endpoint"), options).then(function (response) {
       window.clearTimeout(timer);
-      if (!response.ok) throw new Error("the petition service answered " + response.status);
+      if (response.ok || response.type === "opaqueredirect") return;
+      var error = new Error("the form service answered " + response.status);
+      error.response = response;
+      throw error;
     }, function (error) {
       window.clearTimeout(timer);
       throw error;
     });
+  }
+
+  function refusedFields(form, answer) {
+    /* The fields a service's refusal names, as Formspree writes it ({"errors": [{"field": "email"}]})
+       or as many frameworks do ({"errors": {"email": ["..."]}}), by the names the form posts. */
+    var errors = answer && answer.errors;
+    var names = Array.isArray(errors) ? errors.map(function (each) { return each && each.field; })
+      : (errors && typeof errors === "object" ? Object.keys(errors) : []);
+    var fields = Array.from(form.querySelectorAll("[data-field]"));
+    return fields.filter(function (field) { return field.name && names.indexOf(field.name) >= 0; });
+  }
+
+  function labelOf(field) {
+    /* the field's label without its "(required)" mark, to say which field a problem is in */
+    var label = document.querySelector('label[for="' + field.id + '"]');
+    if (!label) return "";
+    return Array.from(label.childNodes).filter(function (node) {
+      return !(node.classList && node.classList.contains("req"));
+    }).map(function (node) { return node.textContent; }).join("").trim();
   }
 
   function submitPlainly(form) {
@@ -243,10 +286,20 @@
     return Array.from(form.querySelectorAll("[data-honeypot]")).some(function (input) { return input.value; });
   }
 
+  var REFUSALS = [400, 422]; /* the service read the signature and said no: sending it again cannot help */
+
   function enhanceForm(form) {
     var button = form.querySelector("button[type=submit]");
     var status = form.querySelector(".form-status");
     var sending = false;
+    var sentPlainly = false;
+
+    function say(message) {
+      /* the status line is a live region: a screen reader reads what is put in it, even the same words again */
+      if (!status) return;
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = message; }, 50);
+    }
 
     function setSending(on) {
       sending = on;
@@ -262,7 +315,18 @@
     function recheck(event) {
       if (event.target.getAttribute("aria-invalid") === "true") {
         showProblem(event.target, problemOf(event.target, form));
+        if (!form.querySelector("[aria-invalid=true]") && !sending && status) status.textContent = "";
       }
+    }
+
+    function refused(response) {
+      setSending(false);
+      return response.json().catch(function () { return null; }).then(function (answer) {
+        var fields = refusedFields(form, answer);
+        fields.forEach(function (field) { showProblem(field, form.getAttribute("data-msg-invalid")); });
+        say(form.getAttribute("data-msg-not-accepted"));
+        if (fields.length) fields[0].focus();
+      });
     }
 
     form.noValidate = true; /* our messages, in the page's language, replace the browser's */
@@ -271,12 +335,22 @@
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) setSending(false); /* back from the thank-you page: ready again */
     });
+    document.addEventListener("securitypolicyviolation", function (event) {
+      /* The plain submit reached the service, which then sent the browser on to a site the page's
+         policy does not allow: the service has the signature, so thank the supporter here. */
+      if (!sentPlainly || !/^form-action/.test(event.effectiveDirective || event.violatedDirective || "")) return;
+      sentPlainly = false;
+      setSending(false);
+      showThanks(form);
+      bumpCounters();
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (sending) return;
       var first = firstProblem(form);
       if (first) {
         first.focus();
+        say((labelOf(first) ? labelOf(first) + ": " : "") + problemOf(first, form));
         return;
       }
       if (honeypotFilled(form)) {
@@ -288,7 +362,13 @@
         setSending(false);
         showThanks(form);
         bumpCounters();
-      }).catch(function () {
+      }).catch(function (error) {
+        var response = error && error.response;
+        if (response && REFUSALS.indexOf(response.status) >= 0) {
+          refused(response);
+          return;
+        }
+        sentPlainly = true;
         submitPlainly(form);
       });
     });
