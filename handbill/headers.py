@@ -9,9 +9,11 @@ headers (GitHub Pages, a bucket behind a CDN).
 from __future__ import annotations
 
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from .petition import petition_config
 from .providers import REDIRECT_ORIGINS, origin, provider_named
+from .schema import is_host_name
 
 OTHER_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
@@ -34,7 +36,19 @@ def petition_origins(configs: Iterable[dict[str, Any]]) -> tuple[list[str], list
             form_action.add(origin(config["page_url"]))
         if config.get("count_url"):
             connect.add(origin(config["count_url"]))
-    return sorted(form_action - {""}), sorted(connect - {""})
+    return sorted(filter(_is_origin, form_action)), sorted(filter(_is_origin, connect))
+
+
+def _is_origin(text: str) -> bool:
+    """Only ever a scheme, a host name and a port: what a policy's source list can hold without harm
+    (the addresses were checked when read; this keeps a `;` or `,` out of the header whatever happens)."""
+    parts = urlsplit(text)
+    try:
+        port_ok = parts.port is None or 0 < parts.port
+    except ValueError:
+        return False
+    return (parts.scheme in ("https", "http") and is_host_name(parts.hostname or "") and port_ok
+            and text == f"{parts.scheme}://{parts.netloc}")
 
 
 def csp(form_action: list[str], connect: list[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -368,10 +369,28 @@ def _check_url(text: str, key: str, spec: Field) -> str:
     try:
         if parts.port == 0:
             raise ValueError("port 0")
-        return web_address(text)
+        address = web_address(text)
     except (UnicodeError, ValueError):  # a label IDNA cannot spell (too long, a symbol), a port past 65535
         raise _Invalid(f"{key} is not a web address a browser can open: {text!r}",
                        f"copy the address again from your browser's address bar, like {example}") from None
+    host = urlsplit(address).hostname or ""
+    if not is_host_name(host):
+        raise _Invalid(f"{key}: {parts.hostname!r} is not the name of a web server",
+                       f"copy the address again from your browser's address bar, like {example}")
+    return address
+
+
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.IGNORECASE)
+
+
+def is_host_name(host: str) -> bool:
+    """A DNS name (letters, digits and -, in dot-separated labels) or an IP address, as an ASCII host.
+    Anything else cannot be reached, and must never reach a security policy (`;` would end a directive)."""
+    if ":" in host:
+        with contextlib.suppress(ValueError):
+            return ipaddress.ip_address(host).version == 6
+        return False
+    return 0 < len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in host.split("."))
 
 
 def web_address(address: str) -> str:

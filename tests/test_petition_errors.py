@@ -151,3 +151,22 @@ def test_a_count_past_the_last_written_goal_is_a_warning(make_project):
     assert ("content/en/c/campaign.yaml:5:10: warning: petition.count: 5000 is past your last goal, 2000\n"
             "  hint: add a bigger goal to goal_ladder, or remove goal_ladder and handbill offers the next round "
             "numbers") in stderr
+
+
+def test_an_address_whose_host_cannot_exist_is_an_error_and_never_reaches_the_security_policy(make_project):
+    """A `;` in a host once ended a directive of `_headers` and started another (script-src-elem ...)."""
+    hosts = ["forms.example.net;script-src-elem", "a..example", "-a.example", "*.example.org", "a.example,b.example"]
+    for host in hosts:
+        blocks = problems(make_project, f"title: W\npetition:\n  endpoint: https://{host}/sign\n")
+        assert blocks == [f"content/en/c/campaign.yaml:3:13: petition.endpoint: {host!r} is not the name of a web "
+                          "server\n  hint: copy the address again from your browser's address bar, like "
+                          "https://forms.example.org/sign"], host
+
+
+def test_the_security_policy_holds_only_scheme_host_and_port():
+    from handbill.headers import petition_origins
+    form_action, connect = petition_origins([
+        {"endpoint": "https://forms.example.org/sign", "count_url": "https://x.example;script-src *"},
+        {"endpoint": "https://a.example,b.example/sign"}, {"endpoint": "http://127.0.0.1:8123/sign"}])
+    assert form_action == ["http://127.0.0.1:8123", "https://forms.example.org"]
+    assert connect == ["http://127.0.0.1:8123", "https://forms.example.org"]
