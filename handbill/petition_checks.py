@@ -45,6 +45,10 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
     elif provider.name != "generic" and provider.needs_endpoint and not config.get("endpoint"):
         error("provider", f"{provider.name} needs the address of your form",
               "add endpoint: with the form's address, like https://formspree.io/f/abcdwxyz")
+    elif provider.needs_endpoint and not config.get("endpoint") and _campaign_wrote_petition(settings):
+        diags.warning(*settings.where(""), "petition: has settings but no endpoint, so this campaign shows no "
+                      "petition form", "add endpoint: with the address your form service gave you, like "
+                      "https://forms.example.org/sign (indented under petition:), or remove petition:")
     _check_goals(config, error)
     ladder, count = config.get("goal_ladder", []), config.get("count")
     if ladder and count is not None and count >= max(ladder):
@@ -56,6 +60,12 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
         guess = country.upper() if country.upper() in country_codes() else ""
         error("country", f"{country!r} is not a country code",
               f"write country: {guess}" if guess else "write the two-letter code, like country: US or country: SE")
+
+
+def _campaign_wrote_petition(settings: PetitionSettings) -> bool:
+    """A campaign.yaml (not only site.yaml) has a ``petition:`` block."""
+    return any("petition" in source.data.positions for source in settings.sources[:-1]
+               if source.path.name == "campaign.yaml")
 
 
 def check_field_names(config, provider, visible: list[str], error) -> None:

@@ -592,3 +592,14 @@ def test_no_page_logs_a_console_error_or_csp_violation(tab, server):
         if t.page.locator(".counter[data-count-url]").count():
             t.page.wait_for_load_state("networkidle")  # and the live count has arrived
         assert t.errors == [], rel
+
+
+def test_the_print_sheet_fits_a_phone_screen_without_scrolling_the_page_sideways(browser, server):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.base}generic/print/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert page.evaluate("document.querySelector('.sheet').scrollWidth") > 360  # the paper scrolls in its frame
+    finally:
+        context.close()

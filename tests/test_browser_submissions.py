@@ -135,6 +135,26 @@ def test_the_publishing_question_must_be_answered(tab, server, javascript):
         assert t.page.evaluate("document.activeElement.id") == "s-publish"
 
 
+def test_a_story_longer_than_the_limit_is_kept_whole_and_the_limit_is_said(tab, server):
+    """A pasted text is never cut short without a word: the script says the limit and sends nothing."""
+    t = tab()
+    t.page.goto(f"{server.base}generic/share-your-story/")
+    long_story = "My story. " * 1000 + "THE END"
+    t.page.fill("#s-name", "Ada")
+    t.page.fill("#s-email", "ada@example.org")
+    t.page.fill("#s-story", long_story)
+    t.page.select_option("#s-publish", "without_name")
+    t.page.click("button[type=submit]")
+    t.page.wait_for_selector("#s-story[aria-invalid=true]")
+    assert t.page.text_content("#s-story-error") == "Please shorten this to at most 10,000 characters."
+    assert t.page.input_value("#s-story") == long_story
+    t.page.fill("#s-story", long_story[:10000])
+    t.page.click("button[type=submit]")
+    t.page.wait_for_selector("#story-thanks-step:not([hidden])")
+    (arrival,) = server.posts()
+    assert dict(arrival.form)["story"] == long_story[:10000]
+
+
 def test_messages_are_in_the_pages_language(tab, server):
     t = tab()
     t.page.goto(f"{server.base}sv/generic/share-your-story/")

@@ -73,7 +73,9 @@ def test_every_field_has_a_label_type_autocomplete_and_the_right_required(make_p
         assert label_for(tree, element)
     assert label_for(tree, by_name["first_name"]) == "First name (required)"
     assert label_for(tree, by_name["last_name"]) == "Last name"
-    assert by_name["comment"].get("maxlength") == "1000"
+    # a text box's limit is checked by the script, with a message: a maxlength would cut a paste short unsaid
+    assert by_name["comment"].get("maxlength") is None and by_name["comment"].get("data-maxlength") == "1000"
+    assert by_name["comment"].get("data-msg-too-long") == "Please shorten this to at most 1,000 characters."
     assert all(e.get("style") is None for e in form.iter())
 
 

@@ -170,3 +170,16 @@ def test_the_security_policy_holds_only_scheme_host_and_port():
         {"endpoint": "https://a.example,b.example/sign"}, {"endpoint": "http://127.0.0.1:8123/sign"}])
     assert form_action == ["http://127.0.0.1:8123", "https://forms.example.org"]
     assert connect == ["http://127.0.0.1:8123", "https://forms.example.org"]
+
+
+def test_petition_settings_without_an_endpoint_are_a_warning(make_project):
+    """An endpoint indented wrongly leaves the rest of the block: the campaign would silently show no form."""
+    project = make_project({**MINIMAL, "content/site.yaml": NO_ENDPOINT_SITE,
+                            "content/en/c/campaign.yaml": "title: W\npetition:\n  goal: 1000\n  count: 420\n"
+                                                          "endpoint: https://forms.example.org/sign\n",
+                            "content/en/d/campaign.yaml": "title: Stories only\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0  # (the endpoint at the top is an unknown key of campaign.yaml: a warning too)
+    assert stderr.count("has settings but no endpoint") == 1
+    assert ("content/en/c/campaign.yaml:3:3: warning: petition: has settings but no endpoint, so this campaign "
+            "shows no petition form\n") in stderr

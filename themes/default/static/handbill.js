@@ -137,6 +137,8 @@
     if (validity.valueMissing || blank) {
       return form.getAttribute(field.type === "checkbox" ? "data-msg-consent" : "data-msg-required");
     }
+    var most = Number(field.getAttribute("data-maxlength"));
+    if (most && field.value.length > most) return field.getAttribute("data-msg-too-long");
     if (validity.typeMismatch && field.type === "email") return form.getAttribute("data-msg-email");
     return validity.valid ? "" : form.getAttribute("data-msg-invalid");
   }
