@@ -395,8 +395,10 @@ def _strong_directions(text: str, base_rtl: bool) -> list[bool | None]:
     last: bool | None = None
     for ch in text:
         kind = unicodedata.bidirectional(ch)
-        if kind == "EN":  # European digits follow the letters before them (rules W2, W7)
-            value: bool | None = base_rtl if last is None else last
+        if kind in ("NSM", "BN") and strong:  # a vowel sign or joiner goes with its letter (rules W1, X9)
+            value: bool | None = strong[-1]
+        elif kind == "EN":  # European digits follow the letters before them (rules W2, W7)
+            value = base_rtl if last is None else last
         else:
             value = True if kind in RTL_CLASSES or kind == "AN" else False if kind == "L" else None
             last = value if value is not None else last

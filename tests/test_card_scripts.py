@@ -131,6 +131,22 @@ def test_brackets_take_the_direction_of_what_they_enclose():
     assert visual("Google (جوجل) كان", "rtl") == [(" (جوجل) كان", True), ("Google", False)]
 
 
+def test_a_vowel_sign_at_the_end_of_a_run_of_the_other_direction_stays_on_its_letter():
+    """Harakat, niqqud and Thai vowels are marks (bidi class NSM): they take their letter's direction,
+    or they were drawn alone on a dotted circle at the far end of the run."""
+    fonts = load_fonts(THEME)
+
+    def pieces(text: str, base: str) -> list[tuple[str, bool]]:
+        shaped = shape(text, fonts, BOLD, base)
+        return [(shaped.text[i], shaped.rtl[i]) for i in range(len(shaped.text))]
+
+    arabic = pieces("We said: الحمدُ للهِ", "ltr")
+    assert [rtl for ch, rtl in arabic if ch in "\u064f\u0650"] == [True, True]  # damma and kasra, as their letters
+    thai = pieces("قالت لي: ใจดี", "rtl")
+    assert thai[-1] == ("\u0e35", False)  # the Thai vowel of ดี, on its consonant
+    assert pieces("Name: सुंदर", "ltr")[-1] == ("र", False)
+
+
 def test_the_script_blocks_are_in_order_without_overlaps():
     """script_of() finds a character's block by bisection: the table must stay sorted."""
     assert all(earlier[1] < later[0] for earlier, later in zip(SCRIPT_RANGES, SCRIPT_RANGES[1:]))
