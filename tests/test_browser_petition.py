@@ -154,10 +154,10 @@ def petition_site(base: str, dead: str) -> dict[str, str]:
     common = ("fields: [first_name, last_name, email, country, comment]\nrequired: [first_name, email]\n"
               "consent: Keep me posted.\n")
     return {
-        "content/site.yaml": f"title: Browser test\nbase_url: {base}\nlocales: [en, sv, {', '.join(DIGIT_LOCALES)}]\n"
+        "content/site.yaml": f"title: Browser test\nbase_url: {base}\nlocales: [en, sv, es, {', '.join(DIGIT_LOCALES)}]\n"
                              f"petition:\n  endpoint: {base}sign\n"
                              "native_digits: {bn: true}\n"  # fa and mr: Latin digits, as CLDR has them
-                             f"fallback: {{{', '.join(f'{code}: skip' for code in DIGIT_LOCALES)}}}\n",
+                             f"fallback: {{{', '.join(f'{code}: skip' for code in (*DIGIT_LOCALES, 'es'))}}}\n",
         "content/en/generic/campaign.yaml": campaign("Generic", common + "hidden: {list: water-2027}\n"
                                                                          "goal: 1000\ncount: 990\n"),
         "content/en/generic/stories/maria.md": "---\ntitle: Maria's well\ndate: 2026-05-01\n---\nStory.\n",
@@ -183,6 +183,8 @@ def petition_site(base: str, dead: str) -> dict[str, str]:
         "content/en/viral/campaign.yaml": campaign("Viral", "goal: 1000\ngoal_ladder: [2000]\ncount: 900\n"
                                                             f"count_url: {base}count-big.json\n"),
         "content/en/odd/campaign.yaml": campaign("Odd count", f"goal: 1000\ncount: 900\ncount_url: {base}count-true.json\n"),
+        "content/en/thousand/campaign.yaml": campaign("Thousand", common + "goal: 5000\ncount: 999\n"),
+        "content/es/thousand/campaign.yaml": "title: Mil\n",
         "content/en/pages/privacy.md": "---\ntitle: Privacy\n---\nWhat we keep.\n",
         **{f"content/{code}/live/campaign.yaml": f"title: Live {code}\n" for code in DIGIT_LOCALES},
     }
@@ -561,6 +563,16 @@ def test_a_count_without_a_goal_takes_the_plural_form_of_the_new_count(tab, serv
     sign(t.page)
     t.page.wait_for_selector("#thank-you-step:not([hidden])")
     assert t.page.text_content("#count-text") == "1 signature"
+
+
+def test_a_live_count_is_grouped_as_the_build_groups_it(tab, server):
+    """Browsers leave a four-digit number ungrouped in Spanish (1000); the build writes 1.000."""
+    t = tab()
+    t.page.goto(f"{server.base}es/thousand/")
+    assert t.page.text_content("#count-text") == "999 de 5.000 firmas"
+    sign(t.page)
+    t.page.wait_for_selector("#thank-you-step:not([hidden])")
+    assert t.page.text_content("#count-text") == "1.000 de 5.000 firmas"
 
 
 def test_a_count_that_is_not_a_number_leaves_the_build_time_count(tab, server):

@@ -63,8 +63,9 @@
        language's own digits, while the build wrote Latin ones unless the site asked otherwise. */
     var lang = document.documentElement.lang || "en";
     var numbering = counter.getAttribute("data-numbering") || "latn";
+    /* and group every number as the build does: for es, pl, pt ... the browser leaves 1000 ungrouped */
     try {
-      return new Intl.NumberFormat(lang + "-u-nu-" + numbering);
+      return new Intl.NumberFormat(lang + "-u-nu-" + numbering, { useGrouping: "always" });
     } catch (error) {
       return new Intl.NumberFormat();
     }
