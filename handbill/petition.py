@@ -19,7 +19,7 @@ from .counter import Counter, build_counter
 from .country_order import shipped_order
 from .diagnostics import Diagnostics
 from .petition_checks import check_petition
-from .providers import HONEYPOT_NAME, Provider, provider_named
+from .providers import HONEYPOT_NAME, Provider, answers_scripts, provider_named
 from .schema import Parsed, deep_merge
 
 
@@ -94,6 +94,7 @@ class PetitionForm:
     consent_required: bool
     counter: Counter | None
     thank_you: str
+    cors: bool = True  # False: the script cannot read the service's answer (see providers.answers_scripts)
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def build_form(settings: PetitionSettings, *, campaign: str, locale_code: str, l
     return PetitionForm(provider.name, method, action, endpoint, encoding, form_name, tuple(fields), hidden,
                         tuple(honeypots), config.get("consent", ""), posted("consent"),
                         bool(config.get("consent_required", False)), build_counter(config, t, numbering, locale_code),
-                        config.get("thank_you", ""))
+                        config.get("thank_you", ""), answers_scripts(config))
 
 
 def _hidden_fields(config: dict[str, Any], provider: Provider, *, campaign: str, locale_code: str, thanks_url: str,

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics, did_you_mean
 from .localecodes import country_codes
-from .providers import (ACTION_NETWORK_PATH, ALWAYS_HIDDEN, FIELD_NAME, FIELD_NAME_HINT, HONEYPOT_NAME, own_names,
-                        provider_named)
+from .providers import (ACTION_NETWORK_PATH, ALWAYS_HIDDEN, FIELD_NAME, FIELD_NAME_HINT, HONEYPOT_NAME, answers_scripts,
+                        own_names, provider_named)
 
 if TYPE_CHECKING:
     from .petition import PetitionSettings
@@ -38,6 +38,9 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
         error("consent_required", "there is no consent checkbox to require",
               "add consent: with the sentence supporters agree to, or remove consent_required")
     check_field_names(config, provider, [*fields, "consent"], error)
+    if config.get("encoding") == "json" and not answers_scripts(config):
+        error("encoding", "a service that does not answer scripts (cors: false) only takes form encoding",
+              "remove encoding, or write encoding: form")
     if provider.name == "netlify" and config.get("encoding") == "json":
         error("encoding", "Netlify Forms only accepts form encoding", "remove encoding, or write encoding: form")
     if provider.name == "actionnetwork":

@@ -61,6 +61,18 @@ def own_names(provider: Provider) -> set[str]:
 REDIRECT_ORIGINS = {"https://script.google.com": ("https://script.googleusercontent.com",)}
 
 
+def answers_scripts(config: dict) -> bool:
+    """Whether the service lets the script read its answer (CORS), as ``cors:`` says; Google Forms never does.
+
+    When it does not, the script sends the signature once, in a way that cannot read the
+    answer (``no-cors``), and thanks the supporter: otherwise every signature would arrive twice,
+    the script's and then the plain form's."""
+    if "cors" in config:
+        return bool(config["cors"])
+    parts = urlsplit(config.get("endpoint", ""))
+    return not (parts.hostname == "docs.google.com" and parts.path.endswith("/formResponse"))
+
+
 def origin(url: str) -> str:
     """``https://forms.example.org`` for any URL on that host (scheme, host and port)."""
     parts = urlsplit(url)

@@ -84,6 +84,7 @@ PETITION = Field("map", keys={
     "country": Field("str", example="US"),
     "page_url": Field("url", example="https://actionnetwork.org/petitions/paid-leave"),  # actionnetwork, no JS
     "goal_ladder": Field("list", item=Field("int", example="500000")),  # the next goals, once goal is passed
+    "cors": Field("bool"),  # false: the service does not let scripts read its answers (Google Forms)
 })
 
 EVENT = Field("map", keys={
@@ -104,6 +105,7 @@ STORY_SUBMIT = Field("map", keys={
     "provider": Field("choice", choices=("generic", "formspree", "netlify")),
     "endpoint": Field("url", example="https://forms.example.org/stories"),
     "encoding": Field("choice", choices=("form", "json")),
+    "cors": Field("bool"),
     "fields": Field("list", item=Field("choice", choices=STORY_FIELDS)),
     "required": Field("list", item=Field("choice", choices=STORY_FIELDS)),
     "field_names": Field("dict", item=Field("str")),

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from .diagnostics import Diagnostics
 from .petition import FieldSpec, FormField, HiddenField, Honeypot, _hidden_fields
 from .petition_checks import check_field_names
-from .providers import HONEYPOT_NAME, provider_named
+from .providers import HONEYPOT_NAME, answers_scripts, provider_named
 
 FIELD_SPECS: dict[str, FieldSpec] = {
     "name": FieldSpec("text", "name", maxlength=100),
@@ -56,6 +56,7 @@ class StoryForm:
     intro: LocalText | None
     privacy: LocalText | None  # the campaign's own note; None: the theme's
     thank_you: LocalText | None
+    cors: bool = True  # False: the script cannot read the service's answer (see providers.answers_scripts)
 
 
 def submit_settings(meta: dict[str, Any]) -> dict[str, Any] | None:
@@ -119,4 +120,4 @@ def build_story_form(config: dict[str, Any], *, campaign: str, locale_code: str,
     choices = tuple((value, t(f"story_publish_{value}")) for value in PUBLISH_CHOICES)
     return StoryForm(provider.name, endpoint, endpoint, config.get("encoding", provider.encodings[0]), form_name,
                      fields, hidden, tuple(honeypots), posted("contact"), posted("publish"), choices,
-                     text("intro"), text("privacy"), text("thank_you"))
+                     text("intro"), text("privacy"), text("thank_you"), answers_scripts(config))

@@ -183,6 +183,7 @@ def petition_site(base: str, dead: str) -> dict[str, str]:
         "content/en/viral/campaign.yaml": campaign("Viral", "goal: 1000\ngoal_ladder: [2000]\ncount: 900\n"
                                                             f"count_url: {base}count-big.json\n"),
         "content/en/odd/campaign.yaml": campaign("Odd count", f"goal: 1000\ncount: 900\ncount_url: {base}count-true.json\n"),
+        "content/en/unreadable/campaign.yaml": campaign("Unreadable", common + f"endpoint: {base}sign-opaque\ncors: false\n"),
         "content/en/thousand/campaign.yaml": campaign("Thousand", common + "goal: 5000\ncount: 999\n"),
         "content/es/thousand/campaign.yaml": "title: Mil\n",
         "content/en/pages/privacy.md": "---\ntitle: Privacy\n---\nWhat we keep.\n",
@@ -475,6 +476,20 @@ def test_a_service_that_redirects_after_the_script_posts_gets_the_signature_once
     (arrival,) = server.posts()
     assert arrival.path == "/sign-redirect" and arrival.by_script
     assert t.page.url == f"{other_site(server)}redirecting/"
+    assert t.errors == []
+
+
+def test_a_service_that_never_answers_scripts_gets_the_signature_once(tab, server):
+    """Google Forms sends no Access-Control-Allow-Origin: with cors: false the script sends once, unread."""
+    t = tab()
+    t.page.goto(f"{other_site(server)}unreadable/")
+    sign(t.page)
+    t.page.wait_for_selector("#thank-you-step:not([hidden])")
+    t.page.wait_for_timeout(300)
+    (arrival,) = server.posts()
+    assert arrival.path == "/sign-opaque" and arrival.by_script
+    assert arrival.form == [(k, v if k != "thank_you_url" else f"{server.base}unreadable/thanks/")
+                            for k, v in expected_form(server, "unreadable")]
     assert t.errors == []
 
 

@@ -157,6 +157,15 @@ def test_google_forms_names_and_other_services_own_fields_can_be_written(make_pr
     assert "website" not in names
 
 
+def test_a_google_form_or_cors_false_makes_the_script_send_without_reading_the_answer(make_project):
+    form, _, _ = build_form(make_project, "endpoint: https://docs.google.com/forms/d/e/1FAIpQLSf/formResponse\n")
+    assert form.get("data-cors") == "off"
+    form, _, _ = build_form(make_project, "endpoint: https://forms.example.org/sign\ncors: false\n")
+    assert form.get("data-cors") == "off"
+    form, _, _ = build_form(make_project, "endpoint: https://forms.example.org/sign\n")
+    assert form.get("data-cors") is None
+
+
 def test_consent_is_never_pre_ticked_links_the_privacy_page_and_is_required_only_when_asked(make_project):
     privacy = {"content/en/pages/privacy.md": "---\ntitle: Privacy\n---\nWhat we keep.\n"}
     form, tree, _ = build_form(make_project, "endpoint: https://forms.example.org/sign\nconsent: Keep me posted.\n",

@@ -183,3 +183,9 @@ def test_petition_settings_without_an_endpoint_are_a_warning(make_project):
     assert stderr.count("has settings but no endpoint") == 1
     assert ("content/en/c/campaign.yaml:3:3: warning: petition: has settings but no endpoint, so this campaign "
             "shows no petition form\n") in stderr
+
+
+def test_a_service_that_does_not_answer_scripts_cannot_take_json(make_project):
+    blocks = problems(make_project, "title: W\npetition:\n  cors: false\n  encoding: json\n")
+    assert blocks == ["content/en/c/campaign.yaml:4:13: petition.encoding: a service that does not answer scripts "
+                      "(cors: false) only takes form encoding\n  hint: remove encoding, or write encoding: form"]

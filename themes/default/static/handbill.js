@@ -238,12 +238,17 @@
       options.signal = controller.signal;
       timer = window.setTimeout(function () { controller.abort(); }, SEND_TIMEOUT_MS);
     }
-    /* Not followed: a service that answers with a redirect (to its own thank-you page, or to the
-       site's) has taken the signature, and following it across sites would only fail. */
-    options.redirect = "manual";
+    if (form.getAttribute("data-cors") === "off") {
+      /* A service that never lets scripts read its answers (Google Forms): sent once, unread. */
+      options.mode = "no-cors";
+    } else {
+      /* Not followed: a service that answers with a redirect (to its own thank-you page, or to
+         the site's) has taken the signature, and following it across sites would only fail. */
+      options.redirect = "manual";
+    }
     return fetch(form.getAttribute("data-endpoint"), options).then(function (response) {
       window.clearTimeout(timer);
-      if (response.ok || response.type === "opaqueredirect") return;
+      if (response.ok || response.type === "opaqueredirect" || response.type === "opaque") return;
       var error = new Error("the form service answered " + response.status);
       error.response = response;
       throw error;
