@@ -19,7 +19,8 @@ from .localecodes import native_name, og_locale
 from .locales import Entry, LocaleSite, per_locale
 from .pagination import STORIES_PER_PAGE, Pager, pages_of
 from .petition import build_form, petition_settings
-from .project import Project
+from .foreign import ForeignText
+from .project import Project, SiteConfig
 from .routes import Routes, output_file
 from .share import shown_share
 from .sources import SLUG, Inventory
@@ -371,12 +372,36 @@ class PageRenderer:
         if strings_used is not None:
             t = _noting(t, strings_used)
         context = {
-            "site": self.project.site, "t": t, "formats": self.formats[page.locale],
+            "site": site_in(self.project.site, page.locale), "t": t, "formats": self.formats[page.locale],
             "url": self.routes.href, "abs_url": self.routes.absolute, "asset": self.asset_href,
             **self.locale_inputs(page.locale), **self.page_inputs(page),
         }
         template = self.env.get_template(page.template)
         return template.render(context)
+
+
+@dataclass(frozen=True)
+class SiteInLocale:
+    """site.yaml as the pages of one language show it: its title and description, when they are in
+    another language than the page's, say theirs (a ForeignText: marked where a template writes it)."""
+
+    config: SiteConfig
+    title: str
+    description: str
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.config, name)
+
+
+def site_in(config: SiteConfig, locale: str) -> SiteInLocale:
+    default = config.default_locale
+    if locale.split("-")[0].lower() == default.split("-")[0].lower():
+        return SiteInLocale(config, config.title, config.description)
+
+    def marked(text: str) -> str:
+        return ForeignText(text, default, text_direction(default)) if text else text
+
+    return SiteInLocale(config, marked(config.title), marked(config.description))
 
 
 @functools.lru_cache(maxsize=256)

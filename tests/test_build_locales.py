@@ -250,3 +250,16 @@ def test_a_slip_in_the_languages_of_site_yaml_is_the_one_problem_reported(make_p
     code, _, stderr = run_build(project)
     assert code == 1 and stderr.splitlines()[:2] == [error, f"  hint: {hint}"]
     assert "warning:" not in stderr and stderr.count("\n  hint:") == 1 and "1 error, 0 warnings" in stderr
+
+
+def test_the_site_title_says_its_language_on_another_languages_pages(files):
+    """site.yaml's title is written in the default language: on Swedish pages it is marked as English."""
+    swedish = parse_html(files["sv/index.html"])
+    (heading,) = swedish.iter("h1")
+    (span,) = heading.iter("span")
+    assert (span.get("lang"), span.get("dir"), text_of(span)) == ("en", "ltr", "Test Site")
+    header_link = next(a for a in swedish.iter("a") if a.get("class") == "site-title")
+    assert [(s.get("lang"), text_of(s)) for s in header_link.iter("span")] == [("en", "Test Site")]
+    assert text_of(next(swedish.iter("title"))) == "Test Site"  # an attribute-like place: as it is
+    english = parse_html(files["index.html"])
+    assert not list(next(english.iter("h1")).iter("span"))
