@@ -92,6 +92,10 @@ def new_campaign(content: Path, name: str) -> Created:
         raise ScaffoldRefused(f"the campaign name `{slug}` is a language code, so it would look like a translation",
                               f"choose another name, for example {slug}-campaign")
     locale = _default_locale(content)
+    page = content / locale / "pages" / f"{slug}.md"
+    if page.is_file():
+        raise ScaffoldRefused(f"the campaign name `{slug}` is taken: the page {page.as_posix()} is at /{slug}/ already",
+                              f"choose another name, for example {slug}-campaign")
     title = name.strip() if slug != name else slug.replace("-", " ").capitalize()
     path = content / locale / slug / "campaign.yaml"
     _create(path, campaign_text(title, slug), "campaign")
@@ -113,18 +117,25 @@ def new_story(content: Path, campaign: str, title: str, *, slug: str | None = No
     locale = _default_locale(content)
     campaigns = sorted(p.parent.name for p in (content / locale).glob("*/campaign.yaml")) if (content / locale).is_dir() else []
     if campaign not in campaigns:
-        close = did_you_mean(campaign, campaigns)
         listed = ", ".join(campaigns) or "none yet"
         raise ScaffoldRefused(f"there is no campaign `{campaign}` in {content / locale} (campaigns: {listed})",
-                              close or f"create it first: python build.py new campaign {campaign}")
+                              did_you_mean(campaign, campaigns) or _no_campaign_hint(content, campaign, campaigns))
+    if slug is not None and not slug.strip():
+        raise ScaffoldRefused("--slug is empty",
+                              "write the file name after --slug, like --slug marias-story, or leave --slug out "
+                              "to use a name made from the title")
     stories = content / locale / campaign / "stories"
     chosen = slug if slug is not None else ascii_slug(title)
     today = today or dt.date.today()
     if not chosen:
         chosen = _free_dated_name(stories, today)
-    if not SLUG.fullmatch(chosen) or chosen in WINDOWS_DEVICES or is_junk(chosen):
+    elif slug is None and not _usable_name(chosen):  # a title like "Con": a name Windows keeps for itself
+        chosen = f"{chosen}-story"
+    if not _usable_name(chosen):
+        fixed = ascii_slug(chosen)
         raise ScaffoldRefused(f"`{chosen}` cannot be a file name in a web address",
-                              f"use lowercase letters a-z, digits and -, like {ascii_slug(chosen) or 'marias-story'}")
+                              "use lowercase letters a-z, digits and -, like "
+                              + (fixed if _usable_name(fixed) else f"{fixed}-story" if fixed else "marias-story"))
     path = stories / f"{chosen}.md"
     _create(path, story_text(title, chosen, today), "story",
             f"give the new story its own file name: add --slug {chosen}-2 (or another name) to the command")
@@ -134,6 +145,20 @@ def new_story(content: Path, campaign: str, title: str, *, slug: str | None = No
         f"Preview it: python build.py serve --drafts{content_option(content)}",
         "When it is ready, delete the line `draft: true` to publish it.",
     ))
+
+
+def _usable_name(name: str) -> bool:
+    return bool(SLUG.fullmatch(name)) and name not in WINDOWS_DEVICES and not is_junk(name)
+
+
+def _no_campaign_hint(content: Path, campaign: str, campaigns: list[str]) -> str:
+    """What to do about a story for a campaign that is not there: create it, when ``campaign`` can be one."""
+    if SLUG.fullmatch(campaign) and campaign not in RESERVED and not canonical_locale(campaign):
+        return f"create it first: python build.py new campaign {campaign}{content_option(content)}"
+    why = "is a language code" if canonical_locale(campaign) else "cannot be a campaign's name"
+    if campaigns:
+        return f"`{campaign}` {why}: name one of the campaigns, like {campaigns[0]}"
+    return f"create a campaign first: python build.py new campaign NAME{content_option(content)}"
 
 
 def _free_dated_name(stories: Path, today: dt.date) -> str:
@@ -221,6 +246,7 @@ body: |
 #   provider: generic             # generic, formspree, netlify or actionnetwork
 #   page_url: https://actionnetwork.org/petitions/example   # actionnetwork: its own petition page
 #   encoding: form                # form (like a plain web form) or json
+#   cors: true                    # false: your service does not answer scripts (set for Google Forms)
 #   fields: [first_name, last_name, email, postal_code, country, comment]
 #   required: [first_name, email]  # what a signer must fill in
 #   field_names: {{postal_code: zip}}   # when your form service names a field differently

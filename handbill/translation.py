@@ -25,11 +25,11 @@ from .diagnostics import Diagnostics
 from .localecodes import canonical_code, check_code, english_name, native_name
 from .locales import SPECS, fallback_policy
 from .project import Project, Source, load_project
-from .scaffold import content_option
+from .scaffold import content_option, yaml_text
 from .schema import Field
 from .strings import PLURAL_FORMS, Catalog, load_catalog, plural_categories
 from .theme import load_theme
-from .yamlfile import Mapping, parse_yaml, split_front_matter
+from .yamlfile import Mapping, Scalar, Sequence, parse_yaml, split_front_matter
 
 HASH_LENGTH = 12
 _HASH_LINE = re.compile(r"^source_hash:.*$", re.MULTILINE)
@@ -164,6 +164,7 @@ def format_reports(reports: list[LocaleReport], default: str, folder: str = "con
     out: list[str] = []
     shown_instead = {"fallback": f"shown in {english_name(default)}", "skip": "not published (fallback: skip)",
                      "error": "errors (fallback: error)"}
+    draft_instead = {**shown_instead, "fallback": "the original is shown"}
     for r in reports:
         if r.is_default:
             continue
@@ -172,7 +173,7 @@ def format_reports(reports: list[LocaleReport], default: str, folder: str = "con
                    f"{r.strings_done} of {r.strings_total} UI strings")
         sections = [
             (f"not translated yet, {shown_instead[r.policy]}", r.with_state(MISSING)),
-            ("in progress (draft: true), the original is shown", r.with_state(DRAFT)),
+            (f"in progress (draft: true), {draft_instead[r.policy]}", r.with_state(DRAFT)),
             ("stale: the original changed after it was translated", r.with_state(STALE)),
             ("not marked (no source_hash, so check cannot tell whether they are stale)", r.with_state(UNMARKED)),
             ("no original, not published", r.orphans),
@@ -186,7 +187,8 @@ def format_reports(reports: list[LocaleReport], default: str, folder: str = "con
         out.append("")
     if any(r.with_state(UNMARKED) for r in reports):
         out.append("hint: after checking a translation against its original, run "
-                   "`python build.py check --mark-translated FILE` (no FILE: every unmarked translation)")
+                   f"`python build.py check{content_option(Path(folder))} --mark-translated FILE` "
+                   "(no FILE: every unmarked translation)")
         out.append("")
     rows = [("language", "files", "", "UI strings", "", "stale", "in progress")]
     for r in reports:
@@ -236,7 +238,15 @@ def mark_translated(project: Project, paths: list[Path], diags: Diagnostics) -> 
             for rel, translation in sorted(project.sources.get(locale, {}).items()):
                 if rel in originals and not translation.meta.get("source_hash"):
                     chosen.append((translation, originals[rel]))
+    folder = project.content.as_posix()
+    example = next((code for code in project.site.locales if code != default), "sv")
     for path in paths:
+        if not path.exists() and (project.content / path).exists():
+            path = project.content / path  # named from the content folder: sv/paid-leave/stories/maria.md
+        if not path.is_file():
+            diags.error(path, 0, 0, "cannot mark this file as translated: there is no such file",
+                        f"name a translation by its path from here, like {folder}/{example}/<campaign>/stories/<story>.md")
+            continue
         found = None
         for locale, sources in project.sources.items():
             rel = _rel_in(path, project.content / locale)
@@ -246,12 +256,12 @@ def mark_translated(project: Project, paths: list[Path], diags: Diagnostics) -> 
             what = "is in the default language folder, so it is an original" if found else \
                 "is not a story, page or campaign.yaml of a language folder"
             diags.error(path, 0, 0, f"cannot mark this file as translated: it {what}",
-                        "name a translation, like content/sv/<campaign>/stories/<story>.md")
+                        f"name a translation, like {folder}/{example}/<campaign>/stories/<story>.md")
             continue
         locale, rel = found
         if rel not in originals:
             diags.error(path, 0, 0, "cannot mark this file as translated: it has no original",
-                        f"the original would be content/{default}/{rel}")
+                        f"the original would be {folder}/{default}/{rel}")
             continue
         chosen.append((project.sources[locale][rel], originals[rel]))
     changed = []
@@ -417,11 +427,14 @@ def text_only(text: str, node: Mapping, spec: Field, first_line: int = 1) -> lis
             while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")
                              and len(lines[-1]) - len(lines[-1].lstrip()) < key.col):  # the next key's comments
                 lines.pop()
-            if child.translatable or child.kind == "list" and child.item is not None and child.item.kind == "map" \
-                    and any(f.translatable for f in (child.item.keys or {}).values()):
+            if child.translatable:
                 out += lines
-            elif child.kind == "map" and isinstance(value, Mapping) and any(
-                    f.translatable for f in (child.keys or {}).values()):
+            elif child.kind == "list" and child.item is not None and child.item.kind == "map" \
+                    and isinstance(value, Sequence) and value.items and _has_text(child.item):
+                out += [f"{' ' * (key.col - 1)}{key.text}:", *_text_items(value, child.item, " " * (key.col + 1))]
+            elif child.kind == "map" and isinstance(value, Mapping) and _has_text(child) and value.line == key.line:
+                out += lines  # written on one line, {consent: ..., goal: ...}: kept whole
+            elif child.kind == "map" and isinstance(value, Mapping) and _has_text(child):
                 inner = keep(value, child, entries[i + 1][0].line if i + 1 < len(entries) else end_line, indent + "  ")
                 if inner:
                     out.append(rows[a])
@@ -431,25 +444,90 @@ def text_only(text: str, node: Mapping, spec: Field, first_line: int = 1) -> lis
     return keep(node, spec, first_line + len(rows), "")
 
 
+def _has_text(spec: Field) -> bool:
+    """True when a translator has something to write in a value of ``spec``, at any depth."""
+    if spec.translatable:
+        return True
+    if spec.kind == "map":
+        return any(_has_text(f) for f in (spec.keys or {}).values())
+    return spec.kind == "list" and spec.item is not None and spec.item.kind == "map" and _has_text(spec.item)
+
+
+def _text_items(items: Sequence, spec: Field, indent: str) -> list[str]:
+    """The items of a list like ``events``, each with only its text keys (``- title: ...``), in the original's
+    order: the translation is merged over the original item by item, so every other setting of an item (an
+    event's date, time zone, address of its page) keeps following the original. An item without text is
+    ``- {}``, to keep the items after it in their places."""
+    text_keys = {name for name, child in (spec.keys or {}).items() if child.translatable}
+    out: list[str] = []
+    for item in items.items:
+        texts = [(key.text, value.text) for key, value in (item.entries if isinstance(item, Mapping) else ())
+                 if key.text in text_keys and isinstance(value, Scalar) and not value.is_null]
+        if not texts:
+            out.append(f"{indent}- {{}}")
+        out += [f"{indent}{'- ' if i == 0 else '  '}{name}: {yaml_text(text)}" for i, (name, text) in enumerate(texts)]
+    return out
+
+
+def _not_a_translation_language(project: Project, content: Path, code: str) -> str:
+    """Why ``new translation`` cannot translate into ``code`` (an error and its hint), or '' when it can."""
+    default, listed = project.site.default_locale, list(project.site.locales)
+    if code == default:
+        others = [other for other in listed if other != default]
+        hint = f"name the language to translate into, one of: {', '.join(others)}" if others else \
+            f"start another language first: python build.py new locale CODE{content_option(content)}"
+        return f"error: `{code}` is the default language of this site: its folder holds the originals\n  hint: {hint}"
+    if code in listed:
+        return ""
+    add = f"add {code} to `locales:` in {content.as_posix()}/site.yaml, like: locales: [{', '.join([*listed, code])}]"
+    if (content / code).is_dir():  # `new locale` made the folder; the step after it was missed
+        return (f"error: `{code}` is not listed under `locales:` in {content.as_posix()}/site.yaml, so its pages "
+                f"would not be published\n  hint: {add}; then run this command again")
+    return (f"error: `{code}` is not one of this site's other languages ({', '.join(listed)})\n"
+            f"  hint: run `python build.py new locale {code}{content_option(content)}` first, then {add}")
+
+
+def _original_rel(content: Path, default: str, code: str, name: str) -> str:
+    """The translation key ``name`` means. It may be written from the current folder (content/en/c/x.md), from
+    the content folder (en/c/x.md), from the default language folder (c/x.md), or name the translation to make
+    (content/sv/c/x.md, sv/c/x.md)."""
+    for folder in (content / default, content / code):
+        rel = _rel_in(Path(name), folder)
+        if rel is not None:
+            return rel
+    written = name.replace("\\", "/")
+    for prefix in (f"{default}/", f"{code}/"):
+        if written.startswith(prefix):
+            return written[len(prefix):]
+    return written
+
+
 def new_translation(content: Path, code: str, files: list[str]) -> Outcome:
     """Copy originals into a locale as drafts with their source hash, keeping only the text keys."""
     out = Outcome()
     diags = Diagnostics()
+    if not (content / "site.yaml").is_file():
+        out.code = 1
+        out.messages.append(f"error: there is no site.yaml in {content}\n  hint: run this in the folder that holds "
+                            "content/, or name the content folder with --content")
+        return out
     project = load_project(content, diags)
     default = project.site.default_locale
-    if code not in project.site.locales or code == default:
+    code = canonical_code(code) or code  # pt_br: the folder is pt-BR
+    problem = _not_a_translation_language(project, content, code)
+    if problem:
         out.code = 1
-        out.messages.append(f"error: `{code}` is not one of this site's other languages ({', '.join(project.site.locales)})"
-                            f"\n  hint: run `python build.py new locale {code}` first")
+        out.messages.append(problem)
         return out
     originals = project.sources.get(default, {})
+    folder = content.as_posix()
     for name in files:
-        rel = _rel_in(Path(name), content / default) or name.replace("\\", "/").removeprefix(f"{default}/")
+        rel = _original_rel(content, default, code, name)
         original = originals.get(rel)
         if original is None:
             out.code = 1
-            out.messages.append(f"error: {name}: there is no original content/{default}/{rel}\n"
-                                f"  hint: name a story, page or campaign.yaml inside content/{default}/, "
+            out.messages.append(f"error: {name}: there is no original {folder}/{default}/{rel}\n"
+                                f"  hint: name a story, page or campaign.yaml inside {folder}/{default}/, "
                                 "like paid-leave/stories/maria.md")
             continue
         target = content / code / rel

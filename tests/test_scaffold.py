@@ -182,3 +182,39 @@ def test_the_next_steps_name_the_content_folder_when_it_is_not_the_usual_one(tmp
     spaced = write_project(tmp_path / "our site", MINIMAL)
     steps = new_story(spaced.relative_to(tmp_path) / "content", "c", "Three").next_steps
     assert "Preview it: python build.py serve --drafts --content 'our site/content'" in steps  # copied, it works
+
+
+def test_a_title_that_makes_a_name_windows_keeps_gets_a_name_that_works(make_project):
+    project = make_project(MINIMAL)
+    assert new_story(project / "content", "c", "Con").path.name == "con-story.md"
+    with pytest.raises(ScaffoldRefused, match="`nul` cannot be a file name") as refused:
+        new_story(project / "content", "c", "Nul", slug="nul")
+    assert refused.value.hint == "use lowercase letters a-z, digits and -, like nul-story"  # not the refused name
+
+
+def test_an_empty_slug_is_refused_instead_of_ignored(make_project):
+    project = make_project(MINIMAL)
+    with pytest.raises(ScaffoldRefused, match="--slug is empty"):
+        new_story(project / "content", "c", "Ana", slug="")
+    assert not (project / "content/en/c/stories/ana.md").exists()
+
+
+def test_a_campaign_cannot_take_the_address_of_a_page(make_project):
+    project = make_project(MINIMAL)
+    with pytest.raises(ScaffoldRefused, match="the page .*pages/about.md is at /about/ already") as refused:
+        new_campaign(project / "content", "About")
+    assert refused.value.hint == "choose another name, for example about-campaign"
+    assert not (project / "content/en/about").exists()
+
+
+def test_a_story_for_a_missing_campaign_gets_a_hint_that_works_as_written(tmp_path, monkeypatch):
+    from pathlib import Path
+    from conftest import write_project
+    write_project(tmp_path / "p", MINIMAL)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScaffoldRefused) as refused:
+        new_story(Path("p/content"), "water", "Ana")
+    assert refused.value.hint == "create it first: python build.py new campaign water --content p/content"
+    with pytest.raises(ScaffoldRefused) as refused:
+        new_story(Path("p/content"), "sv", "Ana")  # a language folder, which `new campaign` would refuse
+    assert refused.value.hint == "`sv` is a language code: name one of the campaigns, like c"
