@@ -17,24 +17,31 @@ from typing import Callable
 
 # CLDR's standard collation, for the letters it sorts apart: "&c<ç" puts ç after every c,
 # "&z<å<ä,æ<ö,ø" puts å, ä (or æ) and ö (or ø) after z, in that order. Keys are languages.
+# CLDR's "&[before 1]t<š" (before every t) is "&s<š" here (after every s).
 _SWEDISH = "&z<å<ä,æ<ö,ø"
 _DANISH = "&z<æ,ä<ø,ö<å"
+_SERBO_CROATIAN = "&c<č<ć &d<dž<đ &l<lj &n<nj &s<š &z<ž"  # Serbian's for its Latin letters (sr-Latn)
 TAILORINGS = {
     "az": "&c<ç &e<ə &g<ğ &h<x<ı &k<q &o<ö &s<ş &u<ü",
-    "bs": "&c<č<ć &d<dž<đ &l<lj &n<nj &s<š &z<ž",
+    "bs": _SERBO_CROATIAN, "hr": _SERBO_CROATIAN, "sr": _SERBO_CROATIAN,
     "cs": "&c<č &h<ch &r<ř &s<š &z<ž",
+    "cy": "&c<ch &d<dd &f<ff &g<ng &l<ll &p<ph &r<rh &t<th",
     "da": _DANISH, "nb": _DANISH, "nn": _DANISH, "no": _DANISH,
     "es": "&n<ñ",
+    "et": "&s<š<z<ž &w<õ<ä<ö<ü",
     "fi": _SWEDISH,
-    "hr": "&c<č<ć &d<dž<đ &l<lj &n<nj &s<š &z<ž",
+    "is": "&a<á &d<ð &e<é &i<í &o<ó &u<ú &y<ý &þ<æ,ä<ö,ø<å",
+    "lt": "&c<č &s<š &z<ž",
     "lv": "&c<č &g<ģ &k<ķ &l<ļ &n<ņ &s<š &z<ž",
     "pl": "&a<ą &c<ć &e<ę &l<ł &n<ń &o<ó &s<ś &z<ź<ż",
     "ro": "&a<ă<â &i<î &s<ș,ş &t<ț,ţ",
     "sk": "&a<ä &c<č &h<ch &o<ô &r<ř &s<š &z<ž",
     "sl": "&c<č<ć &d<đ &s<š &z<ž",
+    "sq": "&c<ç &d<dh &e<ë &g<gj &l<ll &n<nj &r<rr &s<sh &t<th &x<xh &z<zh",
     "sv": _SWEDISH,
     "tr": "&c<ç &g<ğ &h<ı &o<ö &s<ş &u<ü",
     "vi": "&a<ă<â &d<đ &e<ê &o<ô<ơ &u<ư",
+    "yo": "&e<ẹ &g<gb &o<ọ &s<ṣ",
 }
 # Lower case the language's way before tailoring: in Turkish and Azerbaijani I is the capital of ı.
 _LOWER = {"tr": {"I": "ı", "İ": "i"}, "az": {"I": "ı", "İ": "i"}}

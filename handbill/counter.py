@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from .localecodes import parse_locale
+from babel import Locale
+
+from .localecodes import NO_DATA_LOCALE, parse_locale
 
 AUTO_STEPS = 4  # round goals offered beyond the build-time count, for a count that keeps growing
 
@@ -94,6 +96,8 @@ def build_counter(config: dict[str, Any], t: Callable[..., str], numbering: str 
     if not goal and count is None and not count_url:
         return None
     plural_language = getattr(t("signatures_count", n=1, count=1), "lang", locale)
+    if parse_locale(plural_language) is None:  # no data for it: the build used English's rules, so must the script
+        plural_language = NO_DATA_LOCALE
     counted = _plural_forms(t, plural_language)
     ladder: tuple[LadderStep, ...] = ()
     past = LadderStep(0, counted, "")
@@ -123,9 +127,7 @@ def _plural_forms(t: Callable[..., str], language: str) -> str | dict[str, str]:
 @lru_cache(maxsize=None)
 def plural_samples(language: str) -> dict[str, int]:
     """A whole number in each plural form of ``language``: {"one": 1, "other": 0} for English."""
-    rules = parse_locale(language)
-    if rules is None:
-        return {"other": 0}
+    rules = parse_locale(language) or Locale.parse(NO_DATA_LOCALE)
     samples: dict[str, int] = {}
     for n in [*range(0, 1000), 1_000_000]:
         samples.setdefault(rules.plural_form(n), n)

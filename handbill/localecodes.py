@@ -1,10 +1,13 @@
 """Locale codes: which folder names are languages, how they are spelled, and what they are called.
 
-A locale folder is named with a BCP 47 code that Babel knows, spelled the standard way:
-``en``, ``sv``, ``pt-BR``, ``zh-Hant``. The mistakes people really make get a
-suggestion: ``en_US`` and ``pt-br`` (spelling), ``iw`` (an old code for Hebrew), ``jp``
-or ``dk`` (a country code, not a language code), ``swedish`` (a language's name), and
-``se``, which is a real code, but for Northern Sami, not Swedish.
+A locale folder is named with a BCP 47 code, spelled the standard way: ``en``, ``sv``,
+``pt-BR``, ``zh-Hant``, ``en-GB-oxendict``. Its language is one CLDR names: Babel has data
+(numbers, dates, plural rules) for most, and a language it has none for (Samoan ``sm``,
+Fijian ``fj``, Moroccan Arabic ``ary``) is still a language: its pages use English's numbers,
+dates and plural rules, and the direction of the script it is usually written in. The mistakes
+people really make get a suggestion: ``en_US`` and ``pt-br`` (spelling), ``iw`` (an old code
+for Hebrew), ``jp`` or ``dk`` (a country code, not a language code), ``swedish`` (a
+language's name), and ``se``, which is a real code, but for Northern Sami, not Swedish.
 
 Pure functions over Babel's data; nothing here reads files.
 """
@@ -20,7 +23,14 @@ from babel.core import get_global
 # Codes that are real languages but usually a slip for a country's code: code -> what was meant.
 # Listing the code under ``locales:`` in site.yaml confirms that the language is meant.
 COUNTRY_SLIPS = {"se": "sv", "ee": "et", "br": "pt-BR"}
+# Two-letter codes ISO 639 withdrew, and the ones that replaced them. CLDR also maps some current
+# codes to another language's data (tl to fil, sh to sr-Latn, tw to ak): those are kept as written.
+WITHDRAWN = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
+NO_DATA_LOCALE = "en"  # whose numbers, dates and plural rules a language without Babel data uses
+_NOT_LANGUAGES = {"und", "zxx", "mul", "mis"}  # CLDR's names for "unknown", "no language" ...
+_RTL_SCRIPTS = {"Adlm", "Arab", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa", "Yezi"}
 _SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
+_VARIANT = re.compile(r"[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}")
 
 
 @functools.lru_cache(maxsize=512)
@@ -32,34 +42,92 @@ def parse_locale(code: str) -> Locale | None:
     try:
         return Locale.parse(code.replace("-", "_"))
     except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        return _alias_locale(code) or _language_locale(code)
+
+
+def _alias_locale(code: str) -> Locale | None:
+    """The data of a code CLDR maps to a language in a script or country (which Babel does not follow):
+    ``sh`` (Serbo-Croatian) is written like ``sr-Latn``, ``prs`` (Dari) like ``fa-AF``."""
+    language, script, territory, _ = _subtags(code)
+    target = get_global("language_aliases").get(language, "")
+    if "_" not in target:
+        return None
+    try:
+        usual = Locale.parse(target)
+        return Locale(usual.language, territory or usual.territory, script=script or usual.script)
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
         return None
 
 
-def _spell(language: str, script: str | None, territory: str | None, variant: str | None) -> str:
-    return "-".join(part for part in (language, script, territory, variant) if part)
+def _language_locale(code: str) -> Locale | None:
+    """The data of the language (in its script) where Babel has none for its country: ``ar-US`` is
+    written like ``ar``, ``sr-Latn-US`` like ``sr-Latn`` (as CLDR's data inherits)."""
+    language, script, territory, variants = _subtags(code)
+    if territory is None and not variants:
+        return None
+    try:
+        return Locale.parse(_spell(language, script, None, []).replace("-", "_"))
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        return None
+
+
+def _subtags(code: str) -> tuple[str, str | None, str | None, list[str]]:
+    """``zh-hant-tw`` -> ``("zh", "Hant", "TW", [])``: the parts of a code, each spelled the standard way."""
+    parts = re.split(r"[-_]", code)
+    script = territory = None
+    variants: list[str] = []
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha() and script is None and territory is None and not variants:
+            script = part.title()
+        elif (len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit()) and territory is None \
+                and not variants:
+            territory = part.upper()
+        else:
+            variants.append(part.lower())  # BCP 47 writes variants in small letters: en-GB-oxendict
+    return parts[0].lower(), script, territory, variants
+
+
+def _spell(language: str, script: str | None, territory: str | None, variants: list[str]) -> str:
+    return "-".join(part for part in (language, script, territory, *variants) if part)
+
+
+@functools.lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    """Every language CLDR names (ISO 639 codes), with its English name: Babel has data for about half."""
+    return {code: name for code, name in Locale("en").languages.items()
+            if "_" not in code and code not in _NOT_LANGUAGES}
+
+
+def _is_language_without_data(language: str, script: str | None, territory: str | None, variants: list[str]) -> bool:
+    english = Locale("en")
+    return (language in _language_names() and (script is None or script in english.scripts)
+            and (territory is None or territory in english.territories)
+            and all(_VARIANT.fullmatch(variant) for variant in variants))
 
 
 def canonical_code(name: str) -> str | None:
-    """The standard BCP 47 spelling of a code Babel knows, keeping only the parts written.
+    """The standard BCP 47 spelling of a language's code, keeping only the parts written.
 
-    ``pt_br`` -> ``pt-BR``, ``EN`` -> ``en``, ``zh-hant`` -> ``zh-Hant``, ``iw`` -> ``he``;
-    None when Babel does not know the language.
+    ``pt_br`` -> ``pt-BR``, ``EN`` -> ``en``, ``zh-hant`` -> ``zh-Hant``, ``iw`` -> ``he``,
+    ``SM`` -> ``sm`` (Samoan, which Babel has no data for); None when it names no language.
     """
-    if parse_locale(name) is None:
+    if not name or not all(_SUBTAG.fullmatch(part) for part in re.split(r"[-_]", name)):
         return None
-    parts = re.split(r"[-_]", name)
-    language = parts[0].lower()
-    language = get_global("language_aliases").get(language, language).split("_")[0]
-    script = territory = variant = None
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha() and script is None and territory is None:
-            script = part.title()
-        elif (len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit()) and territory is None:
-            territory = part.upper()
-        else:
-            variant = part.upper()
-    spelled = _spell(language, script, territory, variant)
-    return spelled if parse_locale(spelled) is not None else None
+    language, script, territory, variants = _subtags(name)
+    alias = get_global("language_aliases").get(language, "")
+    if language in WITHDRAWN:
+        language = WITHDRAWN[language]
+    elif len(language) == 3 and alias and "_" not in alias:
+        language = alias  # eng -> en, ger -> de: the shortest code of the language
+    spelled = _spell(language, script, territory, variants)
+    if parse_locale(spelled) is not None or _is_language_without_data(language, script, territory, variants):
+        return spelled
+    return None
+
+
+def has_data(code: str) -> bool:
+    """Whether Babel has the language's numbers, dates and plural rules (else they are English's)."""
+    return parse_locale(code) is not None
 
 
 def is_locale_code(name: str) -> bool:
@@ -68,8 +136,18 @@ def is_locale_code(name: str) -> bool:
 
 
 def english_name(code: str) -> str:
+    """``Swedish``, ``Portuguese (Brazil)``, ``Samoan`` (no Babel data), ``Tagalog`` (Filipino's data)."""
     locale = parse_locale(code)
-    return locale.get_display_name("en") if locale else code
+    language, script, territory, _ = _subtags(code)
+    if locale is not None and locale.language == language and locale.territory == territory:
+        return locale.get_display_name("en")
+    english = Locale("en")  # Tagalog (in Filipino's data), Samoan (no data), Arabic (United States) (in Arabic's)
+    name = _language_names().get(language) or (english.languages.get(str(locale)) if locale else None)
+    if name is None:
+        return locale.get_display_name("en") if locale else code
+    details = [names.get(part, part) for names, part in ((english.scripts, script), (english.territories, territory))
+               if part]
+    return f"{name} ({', '.join(details)})" if details else name
 
 
 def native_name(code: str) -> str:
@@ -80,15 +158,23 @@ def native_name(code: str) -> str:
     itself, as Georgian writes no capitals in running text (and many fonts lack Mtavruli ones).
     """
     locale = parse_locale(code)
-    name = (locale.get_display_name(locale) if locale else None) or code
+    language = _subtags(code)[0]
+    if locale is not None and locale.language == language:
+        name = locale.get_display_name(locale)
+    else:  # Tagalog in Filipino's data; a language Babel has no data for is named in English
+        name = (locale.languages.get(language) or locale.languages.get(str(locale))) if locale else None
+    name = name or english_name(code)
     return name[:1].title() + name[1:]
 
 
 def likely_script(code: str) -> str | None:
     """The script a locale is written in: the one it names, else CLDR's likely one (``zh-TW`` -> ``Hant``)."""
     locale = parse_locale(code)
-    if locale is None:
-        return None
+    if locale is None:  # a language Babel has no data for: ary (Moroccan Arabic) -> Arab
+        language, script, territory, _ = _subtags(code)
+        likely = get_global("likely_subtags")
+        full = likely.get(f"{language}_{territory}") or likely.get(language) or ""
+        return script or next((part for part in full.split("_")[1:] if len(part) == 4), None)
     if locale.script:
         return locale.script
     likely = get_global("likely_subtags")
@@ -120,9 +206,12 @@ def parent_locale(code: str) -> str | None:
 
 
 def text_direction(code: str) -> str:
-    """``rtl`` for Arabic, Persian, Urdu, Hebrew ...; ``ltr`` otherwise."""
+    """``rtl`` for Arabic, Persian, Urdu, Hebrew ... (and a language without Babel data that is written
+    in such a script, like ``ary``); ``ltr`` otherwise."""
     locale = parse_locale(code)
-    return locale.text_direction if locale else "ltr"
+    if locale is not None:
+        return locale.text_direction
+    return "rtl" if likely_script(code) in _RTL_SCRIPTS else "ltr"
 
 
 # Open Graph writes language_TERRITORY; Facebook's code for Latin American Spanish is es_LA.
@@ -144,17 +233,15 @@ def og_locale(code: str) -> str:
     (``sr-Latn`` -> ``sr_Latn_RS``): ``sr_RS`` is Cyrillic Serbian, and two languages of
     one site must not claim the same Open Graph locale.
     """
-    locale = parse_locale(code)
-    if locale is None:
-        return code.replace("-", "_")
+    language, _, territory, _ = _subtags(code)
     script = likely_script(code)
-    territory = locale.territory or _likely_territory(locale.language, script)
+    territory = territory or _likely_territory(language, script)
     if not territory:
-        return locale.language
-    plain = f"{locale.language}_{territory}"
+        return language
+    plain = f"{language}_{territory}"
     usual_script = likely_script(plain)
     if script and usual_script and script != usual_script:
-        return f"{locale.language}_{script}_{territory}"
+        return f"{language}_{script}_{territory}"
     return _OG_REGIONS.get(plain, plain)
 
 
@@ -168,15 +255,12 @@ def country_codes() -> frozenset[str]:
 def _names_to_codes() -> dict[str, str]:
     """Language names, in English and in the language itself, to their code: ``swedish`` -> ``sv``."""
     names: dict[str, str] = {}
-    english = Locale("en")
-    for code, name in english.languages.items():
-        if "_" not in code and parse_locale(code) is not None:
-            names.setdefault(name.casefold(), code)
-            own = parse_locale(code)
-            if own is not None:
-                native = own.languages.get(code)
-                if native:
-                    names.setdefault(native.casefold(), code)
+    for code, name in _language_names().items():
+        names.setdefault(name.casefold(), code)
+        own = parse_locale(code)
+        native = own.languages.get(code) if own is not None and own.language == code else None
+        if native:
+            names.setdefault(native.casefold(), code)
     return names
 
 
@@ -214,6 +298,8 @@ def _spelling_rule(code: str) -> str:
             parts.append("the script with a capital first letter")
         elif len(part) == 2 and part.isalpha():
             parts.append("the country in capitals")
+        elif _VARIANT.fullmatch(part):
+            parts.append("the variant in small letters")
     return "use a hyphen, " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
 
 

@@ -226,6 +226,8 @@ class Planner:
         """A campaign's list of stories: the newest ``stories_per_page`` at ``stories/``, the next ones at
         ``stories/page/2/`` and on. Each page's ``stories`` are its own; ``pager`` says where it is."""
         its_stories = common["stories"]
+        if not its_stories and locale != self.default:
+            return  # none in this language (`fallback: skip`): no empty list for hreflang and the switcher to point at
         chunks = pages_of(its_stories, self.stories_per_page)
 
         def path(number: int) -> str:
@@ -311,6 +313,8 @@ class PageRenderer:
             tried = [self.translated.get(page.ident, {})]
             if page.ident[0] == "stories" and len(page.ident) > 2:
                 tried.append(self.translated.get(page.ident[:2], {}))
+            if page.ident[0] == "stories":  # a language with no list of this campaign's stories: its campaign page
+                tried.append(self.translated.get(("campaign", page.ident[1]), {}))
             self._switchers[page.ident] = [
                 (code, self.routes.href(next((found[code].path for found in tried if code in found),
                                              self.routes.home(code))))

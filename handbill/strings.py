@@ -4,16 +4,22 @@ Lookup for a key in ``pt-BR``: the content's ``pt-BR/strings.yaml``, the theme's
 ``pt-BR.yaml``, then ``pt`` (content, theme), then the default locale, then the theme's
 English (always complete). Parents are CLDR's, within one script: ``sr-Latn`` skips
 ``sr`` (Cyrillic), ``zh-Hant`` skips ``zh`` (Simplified). A string found only past the locale's own language is a
-warning, once per key and locale. Plural forms follow Babel's CLDR rules (Arabic has
+warning, once per locale: it names the strings when there are a few, and counts them when
+there are many (``check`` lists them). Plural forms follow Babel's CLDR rules (Arabic has
 six: zero, one, two, few, many, other). Placeholders are ``{name}``; a broken one, or a
 name the English text does not have, is reported with its line when the file is
-loaded, never while a page renders.
+loaded, never while a page renders; so is one the English text has but a translation leaves
+out (except in a plural form for a single number, like ``one: One signature``), and
+full-width brackets typed with a Chinese or Japanese keyboard (``｛count｝``). A language
+Babel has no data for (Samoan) is published with English's numbers, dates and plural rules,
+and one warning.
 
 An empty value (``sign_button:`` with nothing after it) means "not translated yet":
 ``new locale`` writes such a file for the translator to fill in.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +30,8 @@ from babel import Locale
 from .diagnostics import Diagnostics, did_you_mean
 from .formats import LocaleFormats
 from .foreign import ForeignText
-from .localecodes import english_name, parent_locale, parse_locale, text_direction
+from .localecodes import NO_DATA_LOCALE, english_name, has_data, parent_locale, parse_locale, text_direction
+from .project import MAX_SOURCE_BYTES
 from .yamlfile import Mapping, Scalar, parse_yaml, read_text
 
 __all__ = ["Catalog", "StringTable", "lookup_chain", "load_catalog", "load_table", "parse_locale", "placeholders"]
@@ -33,6 +40,9 @@ PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 REFERENCE_LOCALE = "en"  # the theme's English defines the keys and their placeholders
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FULL_WIDTH_BRACKETS = str.maketrans("｛｝", "{}")  # what a Chinese or Japanese keyboard types for { }
+UNKNOWN_KEYS_SHOWN = 10  # unknown keys of one file reported one by one; the rest in one warning
+MISSING_KEYS_NAMED = 3  # untranslated keys a language's warning names; more are counted (check lists them)
 
 Text = str | dict[str, str]  # a plain string, or plural forms
 
@@ -71,6 +81,12 @@ def _blank(node) -> bool:
 def load_table(path: Path, diags: Diagnostics) -> StringTable:
     """Read one strings file. Values are strings, or maps of plural forms; empty values are skipped."""
     table = StringTable(path)
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        diags.error(path, 0, 0, f"this file is {size // 1024} KB, more than the {MAX_SOURCE_BYTES // 1024} KB "
+                                "a strings file may have", "check that nothing was pasted twice: a strings file "
+                                "holds one line for each button and heading")
+        return table
     text = read_text(path, diags)
     node = parse_yaml(text, path, diags) if text is not None else None
     if node is None or _blank(node):
@@ -137,6 +153,19 @@ def plural_categories(locale: str) -> set[str]:
     return set(parsed.plural_form.tags) | {"other"} if parsed else {"one", "other"}
 
 
+@functools.lru_cache(maxsize=64)
+def single_number_forms(locale: str) -> frozenset[str]:
+    """The plural forms a language uses for one number only, which a translation may write as a word
+    (English ``one``: 1, "Read the story"; Arabic ``zero``, ``one``, ``two``). Russian ``one`` is also
+    21 and 31, and French ``one`` 0 too, so there the number must be written with its placeholder."""
+    rules = parse_locale(locale) or Locale(NO_DATA_LOCALE)
+    numbers: dict[str, int] = {}
+    for n in (*range(1001), 10 ** 6, 2 * 10 ** 6):
+        form = rules.plural_form(n)
+        numbers[form] = numbers.get(form, 0) + 1
+    return frozenset(form for form, count in numbers.items() if count == 1)
+
+
 @dataclass
 class Catalog:
     """All strings for every locale of a build; ``translator(locale)`` gives the ``t`` function."""
@@ -146,7 +175,7 @@ class Catalog:
     overrides: dict[str, StringTable]  # locale -> content's strings.yaml
     diags: Diagnostics
     content: Path | None = None
-    _warned: set[tuple[str, str]] = field(default_factory=set)
+    _warned: set[str] = field(default_factory=set)  # the locales whose untranslated strings were reported
 
     @property
     def reference(self) -> StringTable:
@@ -165,10 +194,14 @@ class Catalog:
         """An override key the theme does not have is most likely a typo."""
         known = self.keys
         for locale, table in sorted(self.overrides.items()):
-            for key in sorted(set(table.values) | table.blank):
-                if key not in known:
-                    self.diags.warning(table.path, table.lines.get(key, 0), 1, f"unknown string `{key}` is ignored",
-                                       did_you_mean(key, known) or "see the theme's i18n/en.yaml for the keys that exist")
+            unknown = sorted((key for key in set(table.values) | table.blank if key not in known),
+                             key=lambda key: table.lines.get(key, 0))
+            for key in unknown[:UNKNOWN_KEYS_SHOWN]:
+                self.diags.warning(table.path, table.lines.get(key, 0), 1, f"unknown string `{key}` is ignored",
+                                   did_you_mean(key, known) or "see the theme's i18n/en.yaml for the keys that exist")
+            if len(unknown) > UNKNOWN_KEYS_SHOWN:
+                self.diags.warning(table.path, 0, 0, f"{len(unknown) - UNKNOWN_KEYS_SHOWN} more unknown strings are "
+                                                     "ignored", "see the theme's i18n/en.yaml for the keys that exist")
 
     def check_tables(self) -> None:
         """Placeholders the English text does not have, and plural forms a language needs but lacks."""
@@ -191,6 +224,8 @@ class Catalog:
                             else "this text has no placeholders: remove the curly brackets")
                         self.diags.error(path, line, 1, f"`{key}` uses {{{extra[0]}}}, which is not filled in for this text",
                                          hint)
+                if original is not None and code != REFERENCE_LOCALE:
+                    self._check_left_out(code, table, key, text, original)
                 if isinstance(text, dict) and isinstance(original, dict):
                     missing = [form for form in PLURAL_FORMS if form in categories and form not in text]
                     if missing:
@@ -199,6 +234,31 @@ class Catalog:
                                                           "so those numbers use the `other` form",
                                            f"{name} uses the plural forms {', '.join(f for f in PLURAL_FORMS if f in categories)}; "
                                            "add the missing ones")
+
+    def _check_left_out(self, code: str, table: StringTable, key: str, text: Text, original: Text) -> None:
+        """A placeholder of the English text that a translation leaves out is never shown (the number of
+        signatures, a story's title); full-width brackets are shown as they are."""
+        single = single_number_forms(code)
+        for form, value in (text.items() if isinstance(text, dict) else [(None, text)]):
+            # the English form for the same numbers: its `one` may leave the number out too ("Read the story")
+            english = (original.get(form or "") or original["other"]) if isinstance(original, dict) else original
+            needed = placeholders(english)
+            label = f"{key}.{form}" if form else key
+            path = table.paths.get(key, table.path)
+            line = table.form_lines.get((key, form or "")) or table.lines.get(key, 0)
+            if "｛" in value or "｝" in value:
+                self.diags.warning(path, line, 1, f"`{label}` has full-width curly brackets ｛ ｝, so they are shown "
+                                                  "as they are instead of being filled in",
+                                   f"type the brackets in half-width (English) input mode, like this: "
+                                   f"{value.translate(_FULL_WIDTH_BRACKETS)}")
+                continue
+            left_out = sorted(needed - placeholders(value))
+            if left_out and form not in single:
+                names = " or ".join("{" + name + "}" for name in left_out)
+                self.diags.warning(path, line, 1, f"`{label}` does not use {names}, so that part of the text is "
+                                                  "never shown",
+                                   f"the English text is \"{english}\": write {names} where "
+                                   f"{'it belongs' if len(left_out) == 1 else 'they belong'} in this translation")
 
     def raw(self, locale: str, key: str) -> tuple[Text, str] | None:
         """The text for ``key`` and the locale it was found in."""
@@ -220,26 +280,49 @@ class Catalog:
         """The keys the locale (and its base language) do not translate, sorted."""
         return sorted(key for key in self.keys if not self.has(locale, key))
 
-    def _warn_untranslated(self, locale: str, key: str) -> None:
-        target = (self.content / locale / "strings.yaml") if self.content else Path(f"{locale}/strings.yaml")
-        name = english_name(locale)
-        if not self.has_any(locale):
-            if (locale, "*") not in self._warned:
-                self._warned.add((locale, "*"))
-                self.diags.warning(target, 0, 0, f"the theme has no {name} ({locale}) UI strings, so buttons and "
-                                                 f"menus are shown in {english_name(self.default_locale)}",
-                                   f"run `python build.py new locale {locale}` and translate content/{locale}/strings.yaml")
+    def _strings_place(self, locale: str) -> Path:
+        """Where a warning about a language's UI strings points: its strings.yaml, else its folder, else site.yaml."""
+        content = self.content or Path()
+        for candidate in (content / locale / "strings.yaml", content / locale):
+            if candidate.exists():
+                return candidate
+        return content / "site.yaml"
+
+    def _shown_in(self, locale: str, keys: list[str]) -> str:
+        """The languages ``keys`` are shown in instead (``English``, or ``Swedish or English``)."""
+        codes = {found[1] for key in keys if (found := self.raw(locale, key)) is not None}
+        chain = lookup_chain(locale, self.default_locale)
+        return " or ".join(english_name(code) for code in chain if code in codes) or english_name(REFERENCE_LOCALE)
+
+    def _warn_untranslated(self, locale: str) -> None:
+        """One warning a language: the UI strings it has not translated, and which language shows them."""
+        if locale in self._warned:
             return
-        if (locale, key) not in self._warned:
-            self._warned.add((locale, key))
-            self.diags.warning(target, 0, 0, f"the UI string `{key}` is not translated into {name} ({locale})",
-                               f"add `{key}: ...` to content/{locale}/strings.yaml")
+        self._warned.add(locale)
+        name, target, missing = english_name(locale), self._strings_place(locale), self.missing(locale)
+        shown_in = self._shown_in(locale, missing)
+        if not self.has_any(locale):
+            self.diags.warning(target, 0, 0, f"the theme has no {name} ({locale}) UI strings, so buttons and "
+                                             f"menus are shown in {shown_in}",
+                               f"run `python build.py new locale {locale}` and translate content/{locale}/strings.yaml")
+        elif len(missing) <= MISSING_KEYS_NAMED:
+            keys = " and ".join(f"`{key}`" for key in missing)
+            self.diags.warning(target, 0, 0, f"the UI string{'s' if len(missing) > 1 else ''} {keys} "
+                                             f"{'are' if len(missing) > 1 else 'is'} not translated into {name} "
+                                             f"({locale}), so {'they are' if len(missing) > 1 else 'it is'} "
+                                             f"shown in {shown_in}",
+                               f"add {' and '.join(f'`{key}: ...`' for key in missing)} to "
+                               f"content/{locale}/strings.yaml")
+        else:
+            self.diags.warning(target, 0, 0, f"{len(missing)} of {len(self.keys)} UI strings are not translated into "
+                                             f"{name} ({locale}), so they are shown in {shown_in}",
+                               f"`python build.py check` lists them; translate them in content/{locale}/strings.yaml")
 
     def translator(self, locale: str, formats: LocaleFormats | None = None) -> Callable[..., str]:
         """``t(key, n=None, **params)``: the text for ``key`` in ``locale``, plural form chosen by ``n``
         (else by an integer ``count``), integer parameters written as numbers of the locale."""
         formats = formats or LocaleFormats(locale)
-        babel_locale = parse_locale(locale) or Locale("en")
+        babel_locale = parse_locale(locale) or Locale(NO_DATA_LOCALE)
         language = locale.split("-")[0].lower()
         plain: dict[str, str] = {}  # key -> text, for calls without n or params (most of a page's)
 
@@ -255,7 +338,7 @@ class Catalog:
             text, where = found
             same_language = where.split("-")[0].lower() == language
             if where not in own_chain(locale):
-                self._warn_untranslated(locale, key)
+                self._warn_untranslated(locale)
             if isinstance(text, dict):
                 count = n if n is not None else params.get("count")
                 number = abs(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else 0
@@ -300,4 +383,12 @@ def load_catalog(theme_dirs: list[Path], content: Path, locales: list[str], defa
     catalog = Catalog(default_locale, theme_tables, overrides, diags, content)
     catalog.check_overrides()
     catalog.check_tables()
+    for locale in locales:
+        if not has_data(locale):
+            name, folder = english_name(locale), content / locale
+            diags.warning(folder if folder.is_dir() else content / "site.yaml", 0, 0,
+                          f"handbill has no language data for {name} ({locale}), so its numbers, dates and plural "
+                          f"forms follow {english_name(NO_DATA_LOCALE)} (1,234 and May 1, 2026)",
+                          f"the pages are published all the same; if this is not {name}, use your language's code "
+                          f"instead of `{locale}`")
     return catalog

@@ -71,3 +71,22 @@ def test_a_build_reads_the_shipped_order_and_sorts_itself_without_it(monkeypatch
     names = dict(shipped[0])
     assert list(names).index("AT") < list(names).index("PL") and names["AT"] == "Österreich"
 
+
+
+@pytest.mark.parametrize("identifier, names", [  # CLDR's names, in CLDR's tailored order
+    ("sr_Latn", ["Crna Gora", "Čad", "Češka", "Čile", "Somalija", "Srbija", "Svalbard i Jan Majen", "Španija",
+                 "Švajcarska"]),  # Č after every C, Š after every S, as in Croatian
+    ("lt", ["Centrinės Afrikos Respublika", "Čadas", "Čekija"]),
+    ("et", ["Svalbard ja Jan Mayen", "Šveits", "Taani", "Ukraina", "Ühendkuningriik"]),  # š after s, ü after w
+    ("is", ["Albanía", "Austurríki", "Álandseyjar"]),  # á after every a
+    ("sq", ["Côte d’Ivoire", "Çad", "Çeki"]),
+    ("cy", ["Ciwba", "Chile"]),  # ch is a letter of its own, after c
+    ("yo", ["Égípítì", "Ẹẹsáfádò"]),  # ẹ after every e
+])
+def test_country_names_of_more_languages_in_their_alphabetical_order(identifier, names):
+    """The country list as a page shows it: Babel's names in the shipped (or freshly sorted) order."""
+    from babel import Locale
+
+    from handbill.petition import _countries_in_order
+    shown = [name for _, name in _countries_in_order(Locale.parse(identifier)) if name in names]
+    assert shown == names

@@ -280,7 +280,7 @@ def test_se_listed_in_site_yaml_is_taken_as_meant(make_project):
                                               "content/se/c/campaign.yaml": "title: Čáhci\n"})
     assert code == 0
     assert [p.splitlines()[0] for p in problems(err)] == [  # no "did you mean", only what is left to translate
-        "content/se/strings.yaml: warning: the theme has no Northern Sami (se) UI strings, so buttons and menus "
+        "content/se: warning: the theme has no Northern Sami (se) UI strings, so buttons and menus "
         "are shown in English"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -49,7 +50,8 @@ def clean_build(project: Path, **options) -> dict[str, bytes]:
     """A clean build into a fresh folder, with the preview's base_url; the output marker left out."""
     fresh = project / f"clean-{time.monotonic_ns()}"
     options.setdefault("cards", False)
-    files = build_files(project, out=fresh.name, base_url=LOCAL, **options)
+    options.setdefault("base_url", LOCAL)
+    files = build_files(project, out=fresh.name, **options)
     files.pop(".handbill-site", None)
     return files
 
@@ -277,7 +279,7 @@ def test_a_reused_page_still_reports_the_untranslated_strings_it_shows(make_proj
     project = make_project(files)
     preview = preview_of(project)
     first = problems_of(preview, capsys)
-    assert "is not translated into Dutch (nl)" in first and first == clean_problems(project)
+    assert "not translated into Dutch (nl)" in first and first == clean_problems(project)
 
     assert problems_of(preview, capsys) == first and preview.memo.pages.drawn == 0  # all reused, all reported
     edit(project / "content/nl/c/stories/maria.md", "Maria vertelt.", "Maria vertelt meer.")
@@ -524,17 +526,19 @@ def test_serve_listens_on_this_computer_only_unless_asked():
 
 
 def test_a_busy_port_is_a_clear_error(make_project, capsys):
+    import socket
+
     from handbill.cli import main
 
     project = make_project(MINIMAL)
-    blocker = PreviewServer(project / "content", port=0, root=project)
-    try:
-        code = main(["serve", "--content", str(project / "content"), "--port", str(blocker.server.port), "-q"])
-    finally:
-        blocker.stop()
+    with socket.socket() as blocker:  # another program on the port
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        code = main(["serve", "--content", str(project / "content"), "--port", str(port), "-q"])
     assert code == 1
     err = capsys.readouterr().err
-    assert f"cannot listen on 127.0.0.1:{blocker.server.port}" in err and "--port" in err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and f"--port {port + 1}" in err
 
 
 def test_the_serve_command_prints_its_address_serves_and_stops_on_ctrl_c(make_project):
@@ -568,3 +572,116 @@ def test_the_serve_command_prints_its_address_serves_and_stops_on_ctrl_c(make_pr
             process.kill()
             process.wait()
     assert not (project / "site").exists()
+
+
+# --- the browser after a fix, themes made or named while it runs, one preview of a folder -------------
+
+async def _browser(server: PreviewServer):
+    """A page connected for live reload, as livereload.js connects it."""
+    from tornado.websocket import websocket_connect
+
+    browser = await websocket_connect(f"ws://127.0.0.1:{server.server.port}/livereload")
+    browser.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    assert json.loads(await browser.read_message())["command"] == "hello"
+    browser.write_message(json.dumps({"command": "info", "url": server.url, "plugins": {}}))
+    while not server.server.browsers:
+        await asyncio.sleep(0.02)
+    return browser
+
+
+def test_undoing_a_broken_save_reloads_the_browser_although_no_file_changed(served):
+    project, server = served
+    maria = project / "content/en/c/stories/maria.md"
+    good = maria.read_text(encoding="utf-8")
+
+    async def save_and_listen() -> list[tuple[bool, int, str]]:
+        browser = await _browser(server)
+        heard = []
+        for text in (good.replace("date: 2026-05-01", "date: 2026-02-31"), good):  # a mistake, then Ctrl+Z
+            maria.write_text(text, encoding="utf-8")
+            rebuild = await asyncio.get_running_loop().run_in_executor(None, server.poll_once)
+            message = json.loads(await asyncio.wait_for(browser.read_message(), 5))
+            heard.append((rebuild.ok, len(rebuild.changes.written), message["command"]))
+        browser.close()
+        return heard
+
+    assert asyncio.run(asyncio.wait_for(save_and_listen(), 30)) == [(False, 0, "reload"), (True, 0, "reload")]
+    status, _, body = fetch(server.url + "c/stories/maria/")
+    assert status == 200 and b"Maria tells her story." in body
+
+
+def test_a_themes_folder_made_while_the_preview_runs_is_watched(make_project):
+    project = make_project(MINIMAL)  # no themes/ yet
+    with PreviewServer(project / "content", port=0, root=project, cards=False).start(watch=False) as server:
+        (project / "themes/mine/templates").mkdir(parents=True)
+        edit(project / "content/site.yaml", "title: Test Site", "title: Test Site\ntheme: mine")
+        assert server.poll_once().ok, server.preview.problems
+        (project / "themes/mine/templates/story.html").write_text(
+            '{% extends "default:story.html" %}\n{% block main %}{{ super() }}<p id="mine">OUR FOOTER</p>{% endblock %}\n',
+            encoding="utf-8")
+        rebuild = server.poll_once()
+        assert rebuild is not None and rebuild.ok, server.preview.problems
+        assert text_of(parse_html(fetch(server.url + "c/stories/maria/")[2]).find(".//p[@id='mine']")) == "OUR FOOTER"
+        edit(project / "themes/mine/templates/story.html", "OUR FOOTER", "OUR OWN FOOTER")
+        assert server.poll_once() is not None
+        assert b"OUR OWN FOOTER" in fetch(server.url + "c/stories/maria/")[2]
+        assert preview_files(server.preview) == clean_build(project, base_url=server.url)
+
+
+def test_a_theme_named_by_a_path_is_watched_and_so_is_the_next_one_named(make_project, tmp_path):
+    project = make_project(MINIMAL)
+    themes = {}
+    for name in ("first", "second"):
+        themes[name] = tmp_path / f"elsewhere-{name}"
+        (themes[name] / "templates").mkdir(parents=True)
+        (themes[name] / "templates/story.html").write_text(
+            f'{{% extends "default:story.html" %}}\n{{% block main %}}<p id="theme">{name} v1</p>{{{{ super() }}}}'
+            '{% endblock %}\n', encoding="utf-8")
+    edit(project / "content/site.yaml", "title: Test Site", f"title: Test Site\ntheme: {themes['first']}")
+
+    def banner() -> str:
+        return text_of(parse_html(fetch(server.url + "c/stories/maria/")[2]).find(".//p[@id='theme']"))
+
+    with PreviewServer(project / "content", port=0, root=project, cards=False).start(watch=False) as server:
+        assert banner() == "first v1"
+        server.poll_once()  # (the theme's files were written just now: they may be taken for a save once)
+        (themes["first"] / "templates/story.html").write_text(
+            (themes["first"] / "templates/story.html").read_text(encoding="utf-8").replace("v1", "version 2"))
+        assert server.poll_once() is not None
+        assert banner() == "first version 2"
+        edit(project / "content/site.yaml", str(themes["first"]), str(themes["second"]))
+        assert server.poll_once().ok and banner() == "second v1"
+        server.poll_once()
+        (themes["second"] / "templates/story.html").write_text(
+            (themes["second"] / "templates/story.html").read_text(encoding="utf-8").replace("v1", "version 2"))
+        assert server.poll_once() is not None
+        assert banner() == "second version 2"
+        assert preview_files(server.preview) == clean_build(project, base_url=server.url)
+
+
+def test_a_second_preview_of_the_same_content_is_refused_with_the_first_ones_address(make_project, capsys):
+    from handbill.cli import main
+    from handbill.serve import PreviewRunning
+
+    project = make_project(MINIMAL)
+    with PreviewServer(project / "content", port=0, root=project, cards=False).start(watch=False) as first:
+        before = preview_files(first.preview)
+        with pytest.raises(PreviewRunning) as refused:
+            PreviewServer(project / "content", port=0, root=project, drafts=True)
+        assert refused.value.message == f"a preview of {project / 'content'} is already running at {first.url}"
+        assert "open that address" in refused.value.hint and "Ctrl+C" in refused.value.hint
+
+        code = main(["serve", "--content", str(project / "content"), "--port", "0", "-q"])
+        assert code == 1
+        assert f"is already running at {first.url}\n  hint: " in capsys.readouterr().err
+
+        other = project / "other-content"  # another content folder beside it has the same preview folder
+        shutil.copytree(project / "content", other)
+        with pytest.raises(PreviewRunning, match=f"is already running at {first.url}, and it is built in the same"):
+            PreviewServer(other, port=0, root=project)
+
+        assert preview_files(first.preview) == before  # untouched by the previews refused
+        status, _, body = fetch(first.url + "c/stories/maria/")
+        assert status == 200 and f'href="{first.url}c/stories/maria/"'.encode() in body
+    with PreviewServer(project / "content", port=0, root=project, cards=False) as again:  # stopped: free again
+        assert fetch(again.url + "c/stories/maria/")[0] == 200

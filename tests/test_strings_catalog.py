@@ -60,19 +60,21 @@ def test_a_locale_in_another_script_never_shows_its_parents_script_and_says_what
     assert [cat.translator("zh-Hant")(key) for key in ("hello", "bye")] == ["Hello", "再見"]
     assert cat.missing("sr-Latn") == cat.missing("zh-Hant") == ["hello", "signed"]
     assert [d.message for d in diags.warnings] == [
-        "the UI string `hello` is not translated into Serbian (Latin) (sr-Latn)",
-        "the UI string `hello` is not translated into Chinese (Traditional) (zh-Hant)"]
+        "the UI strings `hello` and `signed` are not translated into Serbian (Latin) (sr-Latn), so they are shown "
+        "in English",
+        "the UI strings `hello` and `signed` are not translated into Chinese (Traditional) (zh-Hant), so they are "
+        "shown in English"]
 
 
-def test_pt_br_falls_back_to_pt_then_to_the_default_with_one_warning_per_key(tmp_path):
+def test_pt_br_falls_back_to_pt_then_to_the_default_with_one_warning(tmp_path):
     cat, diags = catalog(tmp_path, {"theme/i18n/en.yaml": EN, "theme/i18n/pt.yaml": "hello: Olá\n",
                                     "content/pt-BR/strings.yaml": "bye: Tchau\n"}, ["en", "pt-BR"])
     t = cat.translator("pt-BR")
     assert (t("bye"), t("hello"), t("signed", count=2)) == ("Tchau", "Olá", "2 signatures")
     t("signed", count=3)
     assert [d.format() for d in diags.warnings] == [
-        "content/pt-BR/strings.yaml: warning: the UI string `signed` is not translated into Portuguese (Brazil) (pt-BR)"
-        "\n  hint: add `signed: ...` to content/pt-BR/strings.yaml"]
+        "content/pt-BR/strings.yaml: warning: the UI string `signed` is not translated into Portuguese (Brazil) (pt-BR), "
+        "so it is shown in English\n  hint: add `signed: ...` to content/pt-BR/strings.yaml"]
     assert cat.missing("pt-BR") == ["signed"]
 
 
@@ -82,7 +84,8 @@ def test_a_text_asked_for_again_is_the_same_and_warns_once_and_parameters_still_
     t = cat.translator("pt")
     assert [t("hello"), t("hello"), t("signed"), t("signed", count=1), t("signed"), t("signed", 5), t("hello")] == [
         "Hello", "Hello", "{count} signatures", "1 signature", "{count} signatures", "{count} signatures", "Hello"]
-    assert sorted(d.message.split("`")[1] for d in diags.warnings) == ["hello", "signed"]  # once per key
+    assert [d.message for d in diags.warnings] == [  # once for the language
+        "the UI strings `hello` and `signed` are not translated into Portuguese (pt), so they are shown in English"]
     assert (t("nope"), t("nope")) == ("nope", "nope")  # never remembered: the error is reported for each call
     assert [d.message for d in diags.errors] == ["the theme uses the UI string `nope`, but no strings file has it"]
 
@@ -106,11 +109,12 @@ def test_arabic_has_six_plural_forms(tmp_path):
 
 def test_missing_plural_forms_of_a_language_are_a_warning_at_the_key(tmp_path):
     cat, diags = catalog(tmp_path, {"theme/i18n/en.yaml": EN,
-                                    "content/ar/strings.yaml": "signed:\n  one: a\n  other: b\n"}, ["en", "ar"])
+                                    "content/ar/strings.yaml": "signed:\n  one: a\n  other: \"{count} b\"\n"},
+                         ["en", "ar"])
     assert [d.format() for d in diags.warnings] == [
         "content/ar/strings.yaml:1:1: warning: `signed` has no zero, two, few, many form for Arabic, so those numbers "
         "use the `other` form\n  hint: Arabic uses the plural forms zero, one, two, few, many, other; add the missing ones"]
-    assert cat.translator("ar")("signed", count=3) == "b"
+    assert cat.translator("ar")("signed", count=3) == "3 b"
 
 
 def test_a_broken_placeholder_is_an_error_with_its_line(tmp_path):
@@ -179,7 +183,7 @@ def test_serbian_in_latin_letters_gets_the_default_languages_button_not_the_cyri
     buttons = {locale: text_of(next(parse_html((project / f"site/{locale}c/index.html").read_bytes()).iter("button")))
                for locale in ("sr/", "sr-Latn/")}
     assert buttons == {"sr/": "Потпишите петицију", "sr-Latn/": "Sign the petition"}
-    assert "the UI string `sign_button` is not translated into Serbian (Latin) (sr-Latn)" in stderr
+    assert "UI strings are not translated into Serbian (Latin) (sr-Latn), so they are shown in English" in stderr
 
 
 def test_an_unknown_placeholder_in_a_real_build_fails_it_at_its_line(make_project):
