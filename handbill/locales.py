@@ -225,11 +225,17 @@ def _missing_translation(project: Project, locale: str, original: Source, diags:
     if written is not None and diags.has_error_in(written.path):
         return  # the translation is there but could not be read: its own error is the one to fix
     target = project.content / locale / rel
-    why = "the translation is still marked draft: true" if draft else "there is no translation of this file"
-    diags.error(target, 0, 0, f"{why}, and site.yaml says `fallback: error` for {english_name(locale)} ({locale})",
-                f"{'remove draft: true from' if draft else 'translate'} content/{project.site.default_locale}/{rel}"
-                f"{'' if draft else ' into content/' + locale + '/' + rel}, or set `fallback: fallback` for {locale} "
-                "in site.yaml to show the original meanwhile")
+    folder = project.content.as_posix()
+    where_it_is = f"{english_name(locale)} ({locale})"
+    or_show = f", or set `fallback: fallback` for {locale} in site.yaml to show the original meanwhile"
+    if draft:
+        translation = project.sources[locale][rel]
+        diags.error(translation.file.path, *translation.data.where("draft"),
+                    f"the translation is still marked draft: true, and site.yaml says `fallback: error` for {where_it_is}",
+                    f"remove draft: true from {folder}/{locale}/{rel} when it is ready{or_show}")
+        return
+    diags.error(target, 0, 0, f"there is no translation of this file, and site.yaml says `fallback: error` for {where_it_is}",
+                f"translate {folder}/{project.site.default_locale}/{rel} into {folder}/{locale}/{rel}{or_show}")
 
 
 def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> dict[str, LocaleSite]:
@@ -243,7 +249,8 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
         translations = project.sources.get(locale, {}) if locale != default else {}
         policy = fallback_policy(project, locale) if locale != default else "fallback"
         if locale != default:
-            _warn_orphans(translations, all_originals, project.inventory.files.get(default, {}), default, diags)
+            _warn_orphans(translations, all_originals, project.inventory.files.get(default, {}),
+                          f"{project.content.as_posix()}/{default}", diags)
         site = LocaleSite(locale, policy)
         skipped_campaigns: set[str] = set()
         for rel, original in sorted(originals.items(), key=lambda item: item[1].file.kind != "campaign"):
@@ -260,8 +267,8 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
                     diags.warning(translation.file.path, 0, 0,
                                   f"this story is not published in {english_name(locale)} because its campaign "
                                   f"{file.campaign}/campaign.yaml is not translated (fallback: skip)",
-                                  f"translate content/{default}/{file.campaign}/campaign.yaml into "
-                                  f"content/{locale}/{file.campaign}/campaign.yaml")
+                                  f"translate {project.content.as_posix()}/{default}/{file.campaign}/campaign.yaml into "
+                                  f"{project.content.as_posix()}/{locale}/{file.campaign}/campaign.yaml")
                 continue
             if translation is None and locale != default and policy != "fallback":
                 if policy == "error":
@@ -285,7 +292,7 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
                     continue
                 for story in stories:
                     diags.error(story.original.file.path, 0, 0, f"this story belongs to `{slug}/`, which has no campaign.yaml",
-                                f"add content/{default}/{slug}/campaign.yaml with at least a title")
+                                f"add {project.content.as_posix()}/{default}/{slug}/campaign.yaml with at least a title")
                 del site.stories[slug]
             else:
                 stories.sort(key=lambda e: (-e.meta["date"].toordinal() if e.meta.get("date") else 0, e.slug))
@@ -306,12 +313,12 @@ def _order(entry: Entry) -> tuple:
 
 
 def _warn_orphans(translations: dict[str, Source], all_originals: dict[str, Source], default_files: Mapping[str, Any],
-                  default: str, diags: Diagnostics) -> None:
+                  default_folder: str, diags: Diagnostics) -> None:
     """A translation whose original does not exist is not published; say so (an original that exists but could
     not be read has its own error, which is the one to fix)."""
     for rel, translation in translations.items():
         if rel in all_originals or rel in default_files:
             continue
         diags.warning(translation.file.path, 0, 0, "this translation has no original, so it is not published",
-                      f"a translation needs an original with the same folder and file name, content/{default}/{rel}: "
+                      f"a translation needs an original with the same folder and file name, {default_folder}/{rel}: "
                       "rename this file to match its original, or add the original first")

@@ -103,7 +103,8 @@ def test_a_draft_translation_counts_as_missing_under_error(make_project):
     project, code, err = build(make_project, files)
     assert code == 1
     (only,) = [p for p in problems(err) if "fallback: error" in p]
-    assert only.startswith("content/sv/c/stories/bob.md: the translation is still marked draft: true")
+    assert only.startswith("content/sv/c/stories/bob.md:4:8: the translation is still marked draft: true")
+    assert "hint: remove draft: true from content/sv/c/stories/bob.md when it is ready" in only  # not the original
 
 
 def test_a_policy_for_a_locale_the_site_does_not_have_is_a_warning_with_its_line(make_project):
