@@ -225,7 +225,7 @@ def _missing_translation(project: Project, locale: str, original: Source, diags:
     if written is not None and diags.has_error_in(written.path):
         return  # the translation is there but could not be read: its own error is the one to fix
     target = project.content / locale / rel
-    folder = project.content.as_posix()
+    folder = diags.display_path(project.content)
     where_it_is = f"{english_name(locale)} ({locale})"
     or_show = f", or set `fallback: fallback` for {locale} in site.yaml to show the original meanwhile"
     if draft:
@@ -250,7 +250,7 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
         policy = fallback_policy(project, locale) if locale != default else "fallback"
         if locale != default:
             _warn_orphans(translations, all_originals, project.inventory.files.get(default, {}),
-                          f"{project.content.as_posix()}/{default}", diags)
+                          diags.display_path(project.content / default), diags)
         site = LocaleSite(locale, policy)
         skipped_campaigns: set[str] = set()
         for rel, original in sorted(originals.items(), key=lambda item: item[1].file.kind != "campaign"):
@@ -267,8 +267,8 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
                     diags.warning(translation.file.path, 0, 0,
                                   f"this story is not published in {english_name(locale)} because its campaign "
                                   f"{file.campaign}/campaign.yaml is not translated (fallback: skip)",
-                                  f"translate {project.content.as_posix()}/{default}/{file.campaign}/campaign.yaml into "
-                                  f"{project.content.as_posix()}/{locale}/{file.campaign}/campaign.yaml")
+                                  f"translate {diags.display_path(project.content / default / file.campaign)}/campaign.yaml "
+                                  f"into {diags.display_path(project.content / locale / file.campaign)}/campaign.yaml")
                 continue
             if translation is None and locale != default and policy != "fallback":
                 if policy == "error":
@@ -292,7 +292,7 @@ def localize(project: Project, diags: Diagnostics, *, drafts: bool = False) -> d
                     continue
                 for story in stories:
                     diags.error(story.original.file.path, 0, 0, f"this story belongs to `{slug}/`, which has no campaign.yaml",
-                                f"add {project.content.as_posix()}/{default}/{slug}/campaign.yaml with at least a title")
+                                f"add {diags.display_path(project.content / default / slug)}/campaign.yaml with at least a title")
                 del site.stories[slug]
             else:
                 stories.sort(key=lambda e: (-e.meta["date"].toordinal() if e.meta.get("date") else 0, e.slug))

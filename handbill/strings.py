@@ -301,10 +301,11 @@ class Catalog:
         self._warned.add(locale)
         name, target, missing = english_name(locale), self._strings_place(locale), self.missing(locale)
         shown_in = self._shown_in(locale, missing)
+        strings_file = self.diags.display_path((self.content or Path("content")) / locale / "strings.yaml")
         if not self.has_any(locale):
             self.diags.warning(target, 0, 0, f"the theme has no {name} ({locale}) UI strings, so buttons and "
                                              f"menus are shown in {shown_in}",
-                               f"run `python build.py new locale {locale}` and translate content/{locale}/strings.yaml")
+                               f"run `python build.py new locale {locale}` and translate {strings_file}")
         elif len(missing) <= MISSING_KEYS_NAMED:
             keys = " and ".join(f"`{key}`" for key in missing)
             self.diags.warning(target, 0, 0, f"the UI string{'s' if len(missing) > 1 else ''} {keys} "
@@ -312,11 +313,11 @@ class Catalog:
                                              f"({locale}), so {'they are' if len(missing) > 1 else 'it is'} "
                                              f"shown in {shown_in}",
                                f"add {' and '.join(f'`{key}: ...`' for key in missing)} to "
-                               f"content/{locale}/strings.yaml")
+                               f"{strings_file}")
         else:
             self.diags.warning(target, 0, 0, f"{len(missing)} of {len(self.keys)} UI strings are not translated into "
                                              f"{name} ({locale}), so they are shown in {shown_in}",
-                               f"`python build.py check` lists them; translate them in content/{locale}/strings.yaml")
+                               f"`python build.py check` lists them; translate them in {strings_file}")
 
     def translator(self, locale: str, formats: LocaleFormats | None = None) -> Callable[..., str]:
         """``t(key, n=None, **params)``: the text for ``key`` in ``locale``, plural form chosen by ``n``
