@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .text import CONTROL_CHARACTERS
+from .text import CONTROL_CHARACTERS, visible_name
 
 ERROR = "error"
 WARNING = "warning"
@@ -29,7 +29,7 @@ class Diagnostic:
     hint: str = ""
 
     def format(self) -> str:
-        where = self.path
+        where = visible_name(self.path)
         if self.line:
             where += f":{self.line}"
             if self.col:

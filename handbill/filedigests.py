@@ -9,10 +9,12 @@ was read by a safe margin; a file saved just before it was read is read again ne
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import time
 from pathlib import Path
+from stat import S_ISREG
 
 RACY_NS = 2_000_000_000  # coarser than any file system's clock (FAT: 2 s), and a save takes less
 
@@ -22,9 +24,11 @@ def read_whole(path: str | Path) -> tuple[os.stat_result, bytes]:
 
     Raises OSError like ``Path.read_bytes``, in a third of the time: no buffered file object
     (whose opening asks the system three more questions), one read for a small file."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # a named pipe must not hold the build
     try:
         stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         chunks = [os.read(fd, max(stat.st_size + 1, 1 << 16))]
         while chunks[-1]:  # the file grew, or its size was not known (a /proc file)
             chunks.append(os.read(fd, 1 << 20))

@@ -13,10 +13,11 @@
 Both hand :mod:`handbill.markup` raw HTML (HTML written in the text passes through, so the
 rewriter can warn about it and nh3 can remove it) with the same features: ids on headings by
 Python-Markdown's toc rule (``heading_slug`` of the heading's text, a repeat numbered ``_1``,
-``_2``), a paragraph holding only a YouTube, Vimeo or PeerTube address turned into a "Watch the
-video" link out, tables with their alignment, footnotes, smart quotes and dashes. Python-Markdown
-does these with its own extensions; for cmark they are small passes over its HTML, which is
-regular: ``<h2>text</h2>``, ``<p>...</p>``, attributes always double-quoted and escaped.
+``_2``, and so is an id the theme gives an element of its own: see ``THEME_IDS``), a paragraph
+holding only a YouTube, Vimeo or PeerTube address turned into a "Watch the video" link out,
+tables with their alignment, footnotes, smart quotes and dashes. Python-Markdown does these
+with its own extensions; for cmark they are small passes over its HTML, which is regular:
+``<h2>text</h2>``, ``<p>...</p>``, attributes always double-quoted and escaped.
 """
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ CMARK_OPTIONS = (_OPT.CMARK_OPT_SMART | _OPT.CMARK_OPT_FOOTNOTES | _OPT.CMARK_OP
 MAX_QUOTE_DEPTH = 100  # cmark nests > quotes without limit (lists stop at 100 by themselves), nh3 slows down with depth
 
 EXTENSIONS = ("tables", "footnotes", "smarty", "toc", "fenced_code", "sane_lists")  # Python-Markdown's
+
+# The ids the default theme's templates give elements of their own ({key}: a form field's key, {n}: a number); a test
+# holds this list to the templates. A text's heading or HTML element never takes one: "## Thank you step" taking
+# #thank-you-step would hide the petition's thank-you step, "## Sign" would take the newsletter's link to #sign.
+THEME_IDS = (
+    "main", "sign", "sign-heading", "count-text", "petition-form", "thank-you-step", "f-consent", "f-consent-error",
+    "f-{key}", "f-{key}-error", "f-hp{n}", "thanks-heading-{n}", "share-heading", "share-heading-{n}",
+    "cta-heading", "more-heading", "stories-heading", "events-heading", "more-ways-heading", "upcoming-heading",
+    "past-heading", "sheet-title", "story-form", "story-thanks-step", "story-thanks-heading-{n}",
+    "s-contact", "s-contact-error", "s-publish", "s-publish-error", "s-{key}", "s-{key}-error", "s-hp{n}",
+)
+_THEME_ID = re.compile("|".join(re.escape(name).replace(r"\{key\}", "[a-z_]+").replace(r"\{n\}", "[0-9]+")
+                                for name in THEME_IDS))  # (a number added as _1 never makes another)
 
 
 _DIST_INFO = re.compile(r"([^-]+)-([^-]+)\.dist-info")
@@ -81,7 +95,8 @@ def installed_version(distribution: str) -> str:
 ENGINE_SETTINGS: str = repr((
     ("commonmark", installed_version("cmarkgfm"), cmark.CMARK_VERSION, CMARK_EXTENSIONS, CMARK_INLINE_EXTENSIONS,
      int(CMARK_OPTIONS), MAX_QUOTE_DEPTH),
-    ("python-markdown", installed_version("markdown"), EXTENSIONS, ("toc.slugify", "heading_slug")),
+    ("python-markdown", installed_version("markdown"), EXTENSIONS, ("toc.slugify", "heading_slug", "content_id")),
+    ("theme ids", THEME_IDS),
     ("video", WATCH_VIDEO_TEXT),
 ))  # what shapes either engine's output, for cache keys (the engine a site uses is keyed apart)
 
@@ -141,6 +156,19 @@ def heading_slug(text: str, separator: str) -> str:
         return _separator_runs(separator).sub(separator, text.translate(_DROPPED_ASCII).strip().lower())
     kept = "".join(filter(_kept_in_slug, text.replace("İ", "i")))  # Turkish İ: lower() adds a combining dot
     return _separator_runs(separator).sub(separator, kept.strip().lower())
+
+
+def content_id(name: str) -> str:
+    """The id an element of a text takes: ``name``, or when the theme uses that id, the first of ``name_1``,
+    ``name_2`` ... it does not, as a repeated heading is numbered."""
+    while _THEME_ID.fullmatch(name):
+        name = _numbered_next(name)
+    return name
+
+
+def heading_id(text: str, separator: str) -> str:
+    """Python-Markdown's toc slugify: ``heading_slug``, clear of the theme's ids."""
+    return content_id(heading_slug(text, separator))
 
 
 @functools.lru_cache(maxsize=8)
@@ -214,21 +242,25 @@ def unique(slug: str, used: set[str], resumed: dict[str, str] | None = None) -> 
     start = slug
     if resumed is not None and start in resumed:
         slug = resumed[start]
-    while slug in used or not slug:
-        match = _NUMBERED.match(slug)
-        slug = f"{match.group(1)}_{int(match.group(2)) + 1}" if match else f"{slug}_1"
+    while slug in used or not slug or _THEME_ID.fullmatch(slug):
+        slug = _numbered_next(slug)
     used.add(slug)
     if resumed is not None:
         resumed[start] = slug
     return slug
 
 
+def _numbered_next(slug: str) -> str:
+    match = _NUMBERED.match(slug)
+    return f"{match.group(1)}_{int(match.group(2)) + 1}" if match else f"{slug}_1"
+
+
 def _add_heading_ids(html: str) -> str:
     """Python-Markdown's toc ids on cmark's headings: footnote marks and tags dropped, entities decoded,
-    ``heading_slug``, repeats (and ids already in the text, the footnotes') numbered _1, _2."""
+    ``heading_slug``, repeats (and ids already in the text, the footnotes', and the theme's) numbered _1, _2."""
     if "<h" not in html:
         return html
-    used = set(_ID.findall(html)) if 'id="' in html else set()  # (the pattern is tried at every position: 27 µs)
+    used = set(map(content_id, _ID.findall(html))) if 'id="' in html else set()  # (tried at every position: 27 µs)
     resumed: dict[str, str] = {}
 
     def with_id(match: re.Match[str]) -> str:

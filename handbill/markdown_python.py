@@ -11,7 +11,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from handbill.markdown_engines import EXTENSIONS, WATCH_VIDEO_TEXT, heading_slug, video_host
+from handbill.markdown_engines import EXTENSIONS, WATCH_VIDEO_TEXT, heading_id, video_host
 from handbill.timebox import Timebox
 
 _BLOCK_PROCESSORS = ("empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist",
@@ -26,7 +26,7 @@ class PythonMarkdownEngine:
     def __init__(self) -> None:
         self._md = markdown.Markdown(
             extensions=list(EXTENSIONS),
-            extension_configs={"toc": {"slugify": heading_slug}},
+            extension_configs={"toc": {"slugify": heading_id}},
             output_format="html",
         )
         self._md.treeprocessors.register(_VideoLinkProcessor(self._md), "handbill_video_link", 25)

@@ -25,6 +25,12 @@ Decisions:
   written in raw HTML is replaced by this rule. nh3's own ``link_rel`` is off.
 - Headings are left at the level written; the page template shows the title as
   ``<h1>``, so bodies should use ``##`` and below.
+- **ids:** a heading's id, or an id written in HTML, never takes one the theme gives its
+  own elements (``#sign``, ``#main``, ``#thank-you-step``; see ``THEME_IDS``): it is
+  numbered ``_1`` as a repeated heading is. ``dir`` (``ltr``, ``rtl``, ``auto``), ``<bdi>``
+  and ``<bdo>`` are kept, so a quotation in the other direction reads right.
+- A note (``<!--``) never closed with ``-->`` is an error at its line: CommonMark would hide
+  the rest of the text, Python-Markdown would publish the note.
 """
 from __future__ import annotations
 
@@ -41,7 +47,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 import nh3
 
 from handbill.diagnostics import Diagnostics
-from handbill.markdown_engines import DEFAULT_ENGINE, ENGINE_SETTINGS, make_engine
+from handbill.markdown_engines import DEFAULT_ENGINE, ENGINE_SETTINGS, content_id, make_engine
 from handbill.timebox import MAX_TABLE_COLUMNS, TextTooDeep, TextTooSlow, TextTooWide, explain
 
 DOWNLOAD_VIDEO_TEXT = "Download the video"
@@ -49,7 +55,7 @@ EXTERNAL_REL = "noopener noreferrer"
 VIDEO_SUFFIXES = (".mp4", ".webm")
 
 INLINE_TAGS = frozenset(
-    "a abbr b br cite code del em i ins kbd mark q s small span strong sub sup u".split()
+    "a abbr b bdi bdo br cite code del em i ins kbd mark q s small span strong sub sup u".split()
 )
 ALLOWED_TAGS = INLINE_TAGS | frozenset(
     "p hr h1 h2 h3 h4 h5 h6 blockquote pre ul ol li dl dt dd img video figure figcaption"
@@ -66,7 +72,9 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{tag: _ID_CLASS for tag in ("li", "sup", "div", "section", "p")},
     "ol": {"start"},
     "abbr": {"title"},
+    "*": {"lang", "title", "dir"},  # on every tag: nh3's own two, and dir for a quotation in the other direction
 }
+DIRECTIONS = frozenset({"ltr", "rtl", "auto"})  # dir's values (<bdo> takes only ltr and rtl)
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _SCHEMES_OR_NONE = URL_SCHEMES | {""}  # no scheme: a relative link
 # Removed together with their content (the rest of the disallowed tags keep their text).
@@ -76,7 +84,7 @@ MARKDOWN_SETTINGS: str = repr((
     ("engines", ENGINE_SETTINGS), ("nh3", nh3.__version__),
     ("tags", sorted(ALLOWED_TAGS)), ("inline_tags", sorted(INLINE_TAGS)),
     ("attributes", sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items())),
-    ("schemes", sorted(URL_SCHEMES)), ("rel", EXTERNAL_REL),
+    ("schemes", sorted(URL_SCHEMES)), ("rel", EXTERNAL_REL), ("dir", sorted(DIRECTIONS)),
     ("video", DOWNLOAD_VIDEO_TEXT, VIDEO_SUFFIXES),
 ))  # a stable description of everything that shapes the output of both engines, for cache keys; the
 # engine a site uses is a key of its own (parsecache), so switching engines never reuses a body
@@ -126,6 +134,10 @@ class MarkdownRenderer:
             diags.error(path, first_line, 0, *explain(problem))
             return ""
         lines = _SourceLines(text, first_line)
+        if "<!--" in text and (start := _unclosed_note(text, html)) is not None:
+            diags.error(path, first_line + text.count("\n", 0, start), 0,
+                        "this note `<!--` is never ended with `-->`, so the text after it would go missing from the page",
+                        "write --> where the note ends (to show the characters <!-- themselves, write \\<!--)")
         html = sanitize_html(_Rewriter(html, lines, resolver, path, diags).rewrite(self._regular(text)))
         return _below_the_title(html, lines, path, diags) if "<h1" in html else html  # (comments are gone by now)
 
@@ -139,6 +151,35 @@ class MarkdownRenderer:
         """True when every tag of the HTML was made by cmark (no HTML written in the text):
         then the tags are regular enough to find with a pattern, 5x faster than HTMLParser."""
         return self.engine == "commonmark" and "<" not in text
+
+
+_NOTE_SHOWN = re.compile(r"&lt;!(?:--|–|&ndash;)")  # `<!--` as text, after either engine's smart dashes
+_CODE_ELEMENT = re.compile(r"<code\b.*?</code>", re.DOTALL | re.IGNORECASE)
+
+
+def _unclosed_note(text: str, html: str) -> int | None:
+    """Where a note (an HTML comment) starts that no ``-->`` ends, None if there is none: CommonMark hides all the
+    text after it, Python-Markdown shows the private note as text. ``html``, the engine's, tells a note from
+    ``<!--`` shown as code: one outside code is a raw ``<!--`` there, or the characters ``<!--`` as text."""
+    start = _open_note(text)
+    if start is None:
+        return None
+    shown = _CODE_ELEMENT.sub("", html)
+    return start if _open_note(shown) is not None or _NOTE_SHOWN.search(shown) else None
+
+
+def _open_note(text: str) -> int | None:
+    """The first ``<!--`` after the last ``-->`` (or ``--!>``), leaving out one escaped as ``\\<!--`` or written
+    in code (in a fenced block, or after an odd number of backticks on its line)."""
+    closed = max((found + len(end) for end in ("-->", "--!>") if (found := text.rfind(end)) != -1), default=0)
+    start = text.find("<!--", closed)
+    while start != -1:
+        line = text[text.rfind("\n", 0, start) + 1:start]
+        fences = sum(1 for _ in _FENCE.finditer(text, 0, start))
+        if not line.endswith("\\") and line.count("`") % 2 == 0 and fences % 2 == 0:
+            return start
+        start = text.find("<!--", start + 4)
+    return None
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>/])", re.IGNORECASE)
@@ -216,7 +257,7 @@ def _cleaner(tags: frozenset[str]) -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(tags),
         clean_content_tags=set(CONTENT_REMOVED_TAGS),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items() if tag in tags},
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items() if tag in tags or tag == "*"},
         attribute_filter=_filter_attribute,
         link_rel=None,
         url_schemes=set(URL_SCHEMES),
@@ -234,6 +275,11 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
         return None
     if attribute in ("src", "poster") and element != "a" and _is_remote(value):
         return None
+    if attribute == "dir":
+        value = value.strip().lower()
+        return value if value in DIRECTIONS and not (element == "bdo" and value == "auto") else None
+    if attribute == "id":
+        return content_id(value)
     if attribute == "srcset":
         urls = [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
         if any(_scheme(url) not in ("", "http", "https") or _is_remote(url) for url in urls):
@@ -359,6 +405,15 @@ class _SourceLines:
                                     for match in re.finditer(pattern, self._text, re.IGNORECASE)] or [self._first_line]
         return self._next(pattern, self._found[pattern])
 
+    def line(self, number: int) -> str:
+        """The text of the file's line ``number`` (one of the body's), or "" when it is not one."""
+        index = number - self._first_line
+        if not 0 <= index <= len(self._newlines):
+            return ""
+        start = self._newlines[index - 1] + 1 if index else 0
+        end = self._newlines[index] if index < len(self._newlines) else len(self._text)
+        return self._text[start:end]
+
     def _next(self, key: str, lines: list[int]) -> int:
         asked = self._asked.get(key, 0)
         self._asked[key] = asked + 1
@@ -377,6 +432,7 @@ _WARNED_TAGS = {  # tags a volunteer may paste in, what we say about their remov
 _TAG_WARNINGS = {tag: texts for tags, texts in _WARNED_TAGS.items() for tag in tags.split()}
 
 
+_UNDESCRIBED_IMAGE = re.compile(r"!\[\s*\]")  # ![](photo.jpg) and ![ ][photo]
 _GENERATED_TAG = re.compile(r"<(a|img)(\s[^>]*)?>|</a>")  # in cmark's HTML: the tags the rewriter acts on
 _GENERATED_ATTRIBUTE = re.compile(r'([a-z][a-z0-9-]*)(?:="([^"]*)")?')  # name="escaped value", or a bare name
 
@@ -461,7 +517,8 @@ class _Rewriter(HTMLParser):
             return self._link_instead(tag, src, attrs)
         given, attrs = attrs, self._without_other_sites(tag, attrs)
         if _is_local(src):
-            resolved = self._resolver.image(self._reference(src))
+            reference = self._reference(src)
+            resolved = self._resolver.image(reference)
             if resolved is None:
                 return ""  # the resolver reported it; a broken image is dropped
             if tag == "video":
@@ -469,8 +526,26 @@ class _Rewriter(HTMLParser):
             if _split(src).path.lower().endswith(VIDEO_SUFFIXES):
                 return _video_tag(resolved["src"])
             kept = {k: v for k, v in attrs.items() if k not in ("src", "srcset", "sizes")}
+            if not (kept.get("alt") or "").strip():
+                self._undescribed(kept.get("alt"), reference.line)
+                kept["alt"] = ""  # (an <img> without alt is read out by its file name)
             return _start_tag("img", {**kept, **resolved})
         return _start_tag(tag, attrs) if attrs != given else None
+
+    def _undescribed(self, alt: str | None, line: int) -> None:
+        """Warn about a photo with no description: ``![](photo.jpg)``, or an <img> without alt. An ``alt=""``
+        written in HTML is left alone: it marks a picture that only decorates, on purpose."""
+        if self._diags is None:
+            return
+        written = self._lines.line(line)
+        if alt is None:
+            hint = 'add alt="what the photo shows" to the <img>, for people who cannot see it'
+        elif _UNDESCRIBED_IMAGE.search(written):
+            hint = "write what it shows between the brackets, like ![Maria at the march](photo.jpg)"
+        else:
+            return
+        self._diags.warning(self._path, line, 0, "this photo has no description, so people who cannot see it "
+                            "are told nothing about it", hint)
 
     def _without_other_sites(self, tag: str, attrs: dict[str, str | None]) -> dict[str, str | None]:
         """The attributes without a srcset or poster that would load something from another site."""
@@ -546,6 +621,17 @@ class _Rewriter(HTMLParser):
             why, hint = _TAG_WARNINGS[tag]
             line = self._lines.of_pattern(rf"<\s*{re.escape(tag)}\b")
             self._diags.warning(self._path, line, 0, f"the <{tag}> was removed: {why}", hint)
+        if tag == "bdo" and (attrs.get("dir") or "").strip().lower() not in ("ltr", "rtl"):
+            line = self._lines.of_pattern(r"<\s*bdo\b(?![^>]*\bdir\s*=\s*[\"']?\s*(?:ltr|rtl)\b)")
+            self._diags.warning(self._path, line, 0,
+                                '<bdo> needs dir="ltr" or dir="rtl": without it, browsers guess which way the text runs',
+                                'write <bdo dir="ltr"> or <bdo dir="rtl">; to keep a name apart from the text '
+                                'around it, use <bdi> instead')
+        elif "dir" in attrs and (attrs["dir"] or "").strip().lower() not in DIRECTIONS:
+            line = self._lines.of_pattern(rf"\bdir\s*=\s*[\"']?{re.escape(attrs['dir'] or '')}")
+            self._diags.warning(self._path, line, 0,
+                                f"dir=\"{attrs['dir'] or ''}\" was removed: a direction is ltr, rtl or auto",
+                                'write dir="ltr" (left to right), dir="rtl" (right to left) or dir="auto"')
         for name, value in attrs.items():
             if name.startswith("on"):
                 line = self._lines.of_pattern(rf"\b{re.escape(name)}\s*=")

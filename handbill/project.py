@@ -16,7 +16,7 @@ from .parsecache import ParseCache
 from .schema import CAMPAIGN, PAGE, SITE, STORY, Field, Parsed, convert, has_key, url_problem, web_address
 from .sources import RESERVED, ContentFile, Inventory, check_slug, scan
 from .localecodes import canonical_code, check_code, is_locale_code, top_folder_problem
-from .text import strip_controls
+from .text import strip_controls, visible_name
 from .yamlfile import Mapping, parse_yaml, read_text, split_front_matter
 
 MAX_SOURCE_BYTES = 256 * 1024  # a story longer than this is almost certainly a pasting accident
@@ -160,7 +160,9 @@ def load_site_config(content: Path, diags: Diagnostics, base_url: str | None,
 def _check_top_folders(inv: Inventory, site: SiteConfig, diags: Diagnostics) -> None:
     for folder in inv.other_dirs:  # not a published locale: a misspelt code, a language not listed, or a stray folder
         problem = top_folder_problem(folder.name, site.locales, site.default_locale)
-        diags.add(problem.severity, folder, 0, 0, problem.message, problem.hint)
+        shown = visible_name(folder.name)  # (a name with an invisible character in it, escaped)
+        diags.add(problem.severity, folder, 0, 0, problem.message.replace(folder.name, shown),
+                  problem.hint.replace(folder.name, shown))
     listed = set(site.data.values.get("locales") or ())
     for name, folder in sorted(inv.locale_dirs.items()):  # `se/` is Northern Sami: say so unless site.yaml lists it
         slip = check_code(name, confirmed=name in listed)

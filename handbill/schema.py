@@ -20,7 +20,7 @@ import idna
 
 from .diagnostics import Diagnostics, did_you_mean
 from .providers import FIELD_NAME, FIELD_NAME_HINT
-from .text import strip_controls
+from .text import is_blank, strip_controls
 from .yamlfile import Mapping, Node, Scalar, Sequence
 
 
@@ -207,7 +207,10 @@ def _convert_scalar(node: Scalar, key: str, spec: Field) -> Any:
     text = node.text.strip() if not node.quoted else node.text
     name = key.rsplit(".", 1)[-1]
     if spec.kind in ("str", "text"):
-        return strip_controls(node.text)
+        value = strip_controls(node.text)
+        if spec.required and is_blank(value):  # '' or an invisible character: nothing a reader would see
+            raise _Invalid(f"{key} is missing: there is nothing to read after `{name}:`", f"write the {name} after `{name}:`")
+        return value
     if spec.kind == "int":
         digits = text.replace("_", "")
         if not digits.isascii() or not digits.isdigit():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .slugs import ascii_slug
+from .text import visible_name
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx", "node_modules", "__pycache__"}
@@ -77,8 +78,8 @@ def active_file_problem(name: str) -> tuple[str, str] | None:
     hint = ("for a picture, export it as PNG or JPEG; a file you trust (like the site's logo) belongs in the "
             "theme's static/ folder")
     if suffix != suffixes[-1]:  # a part in the middle of the name: without it, the file is what its end says
-        hint = f"rename it without `{suffix}`, like `{_without_active(name)}`"
-    return f"`{name}` is not published: a {suffix} file opened from your site could run a script there", hint
+        hint = f"rename it without `{suffix}`, like `{visible_name(_without_active(name))}`"
+    return f"`{visible_name(name)}` is not published: a {suffix} file opened from your site could run a script there", hint
 
 
 def _without_active(name: str) -> str:
@@ -107,7 +108,7 @@ def check_slug(name: str, path: Path, diags: Diagnostics, what: str) -> bool:
         diags.error(path, 0, 0, f"the {what} name `{name}` is reserved by Windows and cannot be used",
                     f"rename it, for example to `{name}-1`")
     else:
-        diags.error(path, 0, 0, f"the {what} name `{name}` cannot be used in a web address",
+        diags.error(path, 0, 0, f"the {what} name `{visible_name(name)}` cannot be used in a web address",
                     f"use only lowercase letters a-z, digits and -: rename it to `{fixed}`")
     return False
 
@@ -165,6 +166,9 @@ def _walk(top: Path, root: Path, diags: Diagnostics) -> list[Path]:
                     continue
             if entry.is_file():
                 found.append(path)
+            else:  # reading a named pipe would wait for a writer forever
+                diags.warning(path, 0, 0, "this is not an ordinary file (a named pipe, a socket or a device), so it is skipped",
+                              "handbill reads only files and folders: delete it, or move it out of the content folder")
         folders += reversed(subfolders)  # the first subfolder is walked next
     return found
 
@@ -178,10 +182,12 @@ def _link_problem(link: Path, target: Path, real_root: Path) -> tuple[str, str] 
                 "copy the file into the content folder instead of linking to it")
     inside = target.relative_to(real_root)
     if any(is_junk(part) for part in inside.parts):
-        return (f"this link (symlink) points to `{inside.as_posix()}`, a hidden or temporary file, which is never published",
+        return (f"this link (symlink) points to `{visible_name(inside.as_posix())}`, a hidden or temporary file, "
+                "which is never published",
                 "copy the file you meant into the content folder, or delete the link")
     if target.suffix.lower() in SOURCE_SUFFIXES and link.suffix.lower() not in SOURCE_SUFFIXES:
-        return (f"this link (symlink) points to `{inside.as_posix()}`, a content file, which would be published as it is written",
+        return (f"this link (symlink) points to `{visible_name(inside.as_posix())}`, a content file, which would be "
+                "published as it is written",
                 "delete the link; to show that text, write it in a story or page")
     return None
 
@@ -196,9 +202,9 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
 def _misplaced(rel: str, folder: Path, diags: Diagnostics) -> tuple[str, str] | None:
     """(message, hint) for a Markdown file, or a settings file handbill would read elsewhere, where handbill
     reads none: where it was probably meant to go. Other YAML files (a team's own notes) are left aside unsaid."""
-    parts = rel.split("/")
+    parts = [visible_name(part) for part in rel.split("/")]  # (as shown in the hints)
     name = parts[-1]
-    shown = diags.display_path(folder)
+    shown = visible_name(diags.display_path(folder))
     if not name.endswith(STORY_SUFFIX):
         known = {"campaign.yml": "campaign.yaml", "campaign.yaml": "campaign.yaml", "strings.yml": "strings.yaml",
                  "strings.yaml": "strings.yaml"}.get(name.lower())
@@ -213,7 +219,7 @@ def _misplaced(rel: str, folder: Path, diags: Diagnostics) -> tuple[str, str] | 
         if name in ("site.yaml", "site.yml"):
             return "this settings file is not read", "site.yaml goes in the content folder itself, beside the language folders"
         return None
-    if len(parts) == 2 and parts[0] != "stories" and (folder / parts[0] / "campaign.yaml").is_file():
+    if len(parts) == 2 and parts[0] != "stories" and (folder / rel.split("/")[0] / "campaign.yaml").is_file():
         return ("this Markdown file is not published",
                 f"a story of the campaign `{parts[0]}` goes in its stories/ folder: move it to "
                 f"{shown}/{parts[0]}/stories/{name}")
@@ -259,13 +265,11 @@ def scan(root: Path, locale_names: set[str], diags: Diagnostics) -> Inventory:
                           "move the real folder here instead of linking to it")
             continue
         if entry.name == "media":
-            seen: dict[str, str] = {}
-            for path in _walk(entry, root, diags):
-                rel = path.relative_to(entry).as_posix()
+            for rel, path in _without_clashes(entry, _walk(entry, root, diags), diags):
                 active = active_file_problem(path.name)
                 if active is not None:
                     diags.error(path, 0, 0, *active)
-                elif not _clashes(rel, path, seen, diags) and not _windows_device(rel.split("/"), path, diags):
+                elif not _windows_device(rel.split("/"), path, diags):
                     inv.media[rel] = path
         elif entry.name in locale_names:
             inv.locale_dirs[entry.name] = entry
@@ -277,36 +281,87 @@ def scan(root: Path, locale_names: set[str], diags: Diagnostics) -> Inventory:
 
 def _scan_locale(folder: Path, root: Path, diags: Diagnostics) -> dict[str, ContentFile]:
     files: dict[str, ContentFile] = {}
-    seen_folded: dict[str, str] = {}
     locale = folder.name
-    for path in _walk(folder, root, diags):
-        rel = path.relative_to(folder).as_posix()
-        if _clashes(rel, path, seen_folded, diags):
-            continue
+    for rel, path in _without_clashes(folder, _walk(folder, root, diags), diags):
         kind, campaign, slug = classify(rel)
         if kind == "asset" and _windows_device(rel.split("/")[1 if campaign else 0:], path, diags):
             continue  # a campaign, story or page name is checked with the other slug rules
-        if kind == "other":
-            problem = _misplaced(rel, folder, diags)
+        if kind in ("other", "asset"):
+            problem = _misspelt_markdown(rel, path) or _misplaced(rel, folder, diags)
             if problem is not None:
                 diags.warning(path, 0, 0, *problem)
-            continue
+            if kind == "other":
+                continue
         files[rel] = ContentFile(path, locale, rel, kind, campaign, slug)
     return files
 
 
-def _clashes(rel: str, path: Path, seen: dict[str, str], diags: Diagnostics) -> bool:
-    """Report a name that is another's but for letter case or Unicode form (the same file on Windows and macOS)."""
-    folded = unicodedata.normalize("NFC", rel).casefold()
-    other = seen.setdefault(folded, rel)
-    if other == rel:
+MARKDOWN_LOOKALIKES = (".markdown", ".mdown", ".mkd", ".mkdn", ".md.txt", ".txt")  # the end a story's name got instead
+
+
+def _misspelt_markdown(rel: str, path: Path) -> tuple[str, str] | None:
+    """(message, hint) for a story or page whose name does not end in exactly ``.md`` (``maria.MD``, ``maria.markdown``,
+    ``maria.md.txt`` as Notepad saves it, ``maria.md `` with a space): it would be left out without a word. A ``.txt``
+    file counts only when its first line opens front matter, as a story's does: other text files are files to link to."""
+    *folders, name = rel.split("/")
+    trimmed = name.rstrip(" .")
+    end = next((end for end in (STORY_SUFFIX, *MARKDOWN_LOOKALIKES) if trimmed.lower().endswith(end)), "")
+    stem = trimmed[: -len(end)] if end else ""
+    fixed = stem + STORY_SUFFIX
+    kind = classify("/".join([*folders, fixed]))[0]
+    if not stem or fixed == name or kind not in ("story", "page") or (end == ".txt" and not _opens_front_matter(path)):
+        return None
+    written = visible_name(name[len(stem):])
+    hint = f"rename it to {visible_name(fixed)}"
+    if path.with_name(fixed).is_file():
+        number = 2
+        while path.with_name(f"{stem}-{number}{STORY_SUFFIX}").exists():
+            number += 1
+        hint = (f"{visible_name(fixed)} is there already: delete this file if it is an old copy, else rename it to "
+                f"{visible_name(stem)}-{number}{STORY_SUFFIX}")
+    return f"this {kind} is not published: its file name ends in `{written}` instead of `.md`", hint
+
+
+def _opens_front_matter(path: Path) -> bool:
+    """The file's first line is ``---``, as a story's or page's is."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(8)
+    except OSError:
         return False
-    if unicodedata.normalize("NFC", rel) == unicodedata.normalize("NFC", other):
-        why = f"this is the name `{other}` again, with its accents encoded another way (as macOS stores them)"
-    else:
-        why = f"this name differs from `{other}` only by capital letters or accents"
-    diags.error(path, 0, 0, why, "on Windows and macOS the two would be one file: rename or remove one")
-    return True
+    return start.removeprefix(b"\xef\xbb\xbf").rstrip(b" \t").startswith((b"---\n", b"---\r"))
+
+
+def _without_clashes(folder: Path, paths: list[Path], diags: Diagnostics) -> list[tuple[str, Path]]:
+    """(rel, path) of every file but those whose name is another's but for letter case or Unicode form (the same
+    file on Windows and macOS), which are reported. Of each such pair the name handbill reads is kept (`campaign.yaml`
+    over `Campaign.yaml`, `maria.md` over `Maria.md`), so what depends on it is not said to be missing as well."""
+    found = [(path.relative_to(folder).as_posix(), path) for path in paths]
+    kept: dict[str, str] = {}  # folded name -> the rel kept
+    for rel, _ in found:
+        folded = unicodedata.normalize("NFC", rel).casefold()
+        other = kept.setdefault(folded, rel)
+        if other != rel:
+            kept[folded] = min(other, rel, key=_reading_order)
+    result = []
+    for rel, path in found:
+        other = kept[unicodedata.normalize("NFC", rel).casefold()]
+        if other == rel:
+            result.append((rel, path))
+        elif unicodedata.normalize("NFC", rel) == unicodedata.normalize("NFC", other):
+            diags.error(path, 0, 0, f"this is the name `{visible_name(other)}` again, with its accents encoded another way "
+                        "(as macOS stores them)", "on Windows and macOS the two would be one file: rename or remove one")
+        else:
+            diags.error(path, 0, 0, f"this name differs from `{visible_name(other)}` only by capital letters or accents",
+                        "on Windows and macOS the two would be one file: rename or remove one")
+    return result
+
+
+def _reading_order(rel: str) -> tuple[bool, bool, bool, str]:
+    """Which of two clashing names to read: one handbill reads by its name (a campaign.yaml, a story), then one in
+    Unicode's usual form (NFC), then one in lower case, then the first by name."""
+    return (classify(rel)[0] not in ("campaign", "story", "page", "strings"), unicodedata.normalize("NFC", rel) != rel,
+            rel.lower() != rel, rel)
 
 
 def _windows_device(parts: list[str], path: Path, diags: Diagnostics) -> bool:
@@ -314,6 +369,6 @@ def _windows_device(parts: list[str], path: Path, diags: Diagnostics) -> bool:
     device = next((part for part in parts if part.split(".")[0].lower() in WINDOWS_DEVICES), None)
     if device is not None:
         stem, dot, suffix = device.partition(".")
-        diags.error(path, 0, 0, f"the name `{device}` is reserved by Windows, so this file cannot be used there",
-                    f"rename it, for example to `{stem}-1{dot}{suffix}`")
+        diags.error(path, 0, 0, f"the name `{visible_name(device)}` is reserved by Windows, so this file cannot be "
+                    "used there", f"rename it, for example to `{visible_name(f'{stem}-1{dot}{suffix}')}`")
     return device is not None

@@ -411,3 +411,12 @@ def test_a_key_in_the_wrong_place_says_where_it_belongs(make_project, file, text
     code, _, stderr = run_build(project)
     (block,) = problems(stderr)
     assert code == 0 and "unknown key" in block and block.splitlines()[1] == f"  hint: {hint}"
+
+
+@pytest.mark.parametrize("title", ["''", "'  '", '"\\t"', '"\\u202e"', '"\\x7f"'])
+def test_a_title_with_nothing_to_see_is_missing(make_project, title):
+    project = make_project({**MINIMAL, "content/en/c/stories/maria.md": f"---\ntitle: {title}\ndate: 2026-05-01\n---\nText.\n"})
+    code, _, stderr = run_build(project)
+    assert code == 1, stderr
+    assert ("content/en/c/stories/maria.md:2:8: title is missing: there is nothing to read after `title:`\n"
+            "  hint: write the title after `title:`") in stderr

@@ -98,7 +98,7 @@ def test_every_kind_of_problem_is_reported_in_one_run_sorted_by_file(make_projec
         "content/en/c/stories/c-link.md": story("Link", "See [nobody](nobody.md)."),
         "content/en/c/stories/D.md": story("Name"),
         "content/en/c/stories/e-date.md": story("Date", date="2026-02-30"),
-        "content/en/c/stories/f-fine.md": story("Fine", "[me](maria.md) ![](maria.jpg)"),
+        "content/en/c/stories/f-fine.md": story("Fine", "[me](maria.md) ![Maria's well](maria.jpg)"),
         "content/en/c/stories/maria.jpg": jpeg_bytes(),
         "content/en/d/campaign.yaml": "title: D\npetition:\n  goal: lots\n",
     })
