@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
+import socket
 import sys
 import time
 import traceback
@@ -16,6 +18,16 @@ from .writer import MARKER, OutputRefused
 
 EXIT_BUG = 70  # EX_SOFTWARE: not the content's fault (1 is)
 EXIT_PIPE_CLOSED = 141  # as a shell reports a command stopped by SIGPIPE
+EXIT_CODES = """\
+exit status:
+  0    done (warnings are allowed, unless --strict)
+  1    a problem in your files or with the output folder: the messages say where and what to do
+       (with --strict, warnings count as problems too)
+  2    a mistake in the command itself (a misspelt command or option): see the usage line
+  70   a bug in handbill itself, not in your files
+  130  stopped with Ctrl+C
+  141  the program reading the output stopped early (like `| head`)"""
+STRICT_NOTE = "With --strict, a warning fails the {}."
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +42,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="handbill", description="Build a campaign microsite from content/ into site/.")
+    parser = argparse.ArgumentParser(prog="handbill", description="Build a campaign microsite from content/ into site/.",
+                                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command")
     _add_build_options(commands.add_parser("build", help="build the site (the default)"))
     _add_build_options(commands.add_parser("check", help="validate everything without writing the site"))
@@ -48,7 +61,8 @@ def _add_serve_parser(commands) -> None:
     serve.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 means every network)")
-    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000,
+                       help="the port to listen on, 1 to 65535 (default: 8000; 0: any free port)")
     serve.add_argument("--drafts", action="store_true", help="also show stories marked draft: true")
     serve.add_argument("--no-cards", dest="cards", action="store_false", help="skip drawing share cards (faster)")
     serve.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -56,11 +70,52 @@ def _add_serve_parser(commands) -> None:
     serve.add_argument("-v", "--verbose", action="store_true", help="also print each file a rebuild writes")
 
 
+def _port(text: str) -> int:
+    """--port: a number a port can have (the operating system would quietly take 99999 as 34463)."""
+    if not text.strip().isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"the port must be a number from 1 to 65535, like 8000 (got {text})")
+    return int(text)
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    """Why the preview cannot listen on host:port, and what to do, in plain words."""
+    problem = f"cannot listen on {host}:{port}: {error.strerror or error}"
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return (f"{problem}\n  hint: this computer has no address {host}: use --host 127.0.0.1 (this computer only), "
+                "or --host 0.0.0.0 to open the preview from other devices on your network")
+    if error.errno == errno.EACCES and 0 < port < 1024:
+        return f"{problem}\n  hint: ports below 1024 are kept for the system: use --port 8000"
+    if error.errno == errno.EADDRINUSE:
+        return (f"{problem}\n  hint: another program (maybe a preview of another site) uses that port: stop it, or try "
+                f"--port {port + 1 if port < 65535 else 8000}")
+    return f"{problem}\n  hint: check --host and --port, or leave them out (127.0.0.1, port 8000)"
+
+
+def _content_problem(content: Path) -> str | None:
+    """The message for a --content that is no folder (a typo, a file, the wrong working folder), said before
+    anything is read: the content's own messages would send the volunteer to create a new site there."""
+    if os.path.isdir(content):
+        return None
+    what = "is a file, not a folder" if os.path.lexists(content) else "does not exist"
+    return (f"the content folder {content} {what}\n  hint: run this in the folder that holds content/, "
+            "or name the content folder with --content")
+
+
+def _refuse_missing_content(args: argparse.Namespace) -> bool:
+    """True (after saying why) when --content names no folder."""
+    problem = _content_problem(args.content)
+    if problem:
+        print(problem, file=sys.stderr)
+    return problem is not None
+
+
 def run_serve(args: argparse.Namespace) -> int:
-    from .serve import PreviewServer, all_interfaces_warning  # the web server is only loaded for serve
+    from .serve import PreviewRunning, PreviewServer, all_interfaces_warning  # the web server is only loaded for serve
 
     gc.enable()  # a preview runs for hours: its collector stays on (see quietgc.py; run() turns it off)
     console = _console(args)
+    if _refuse_missing_content(args):
+        return 1
     if not (args.content / "site.yaml").is_file():
         print(f"there is no site.yaml in {args.content}\n  hint: run this in the folder that holds content/, "
               "or name the content folder with --content", file=sys.stderr)
@@ -68,9 +123,11 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         preview = PreviewServer(args.content, host=args.host, port=args.port, drafts=args.drafts, cards=args.cards,
                                 strict=args.strict, console=console, root=Path.cwd())
+    except PreviewRunning as running:
+        print(f"{running.message}\n  hint: {running.hint}", file=sys.stderr)
+        return 1
     except OSError as error:
-        print(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}\n"
-              f"  hint: another program (or another preview) uses that port: try --port {args.port + 1}", file=sys.stderr)
+        print(_cannot_listen(args.host, args.port, error), file=sys.stderr)
         return 1
     warning = all_interfaces_warning(args.host, preview.server.port)
     if warning:
@@ -83,7 +140,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _add_new_parsers(commands):
     new = commands.add_parser("new", help="start a new campaign or story from a template")
-    kinds = new.add_subparsers(dest="kind", metavar="{campaign,story,...}")
+    kinds = new.add_subparsers(dest="kind", metavar="{campaign,story,locale,translation}")
     kinds.required = True
     campaign = kinds.add_parser("campaign", help="create <locale>/SLUG/campaign.yaml")
     campaign.add_argument("slug", metavar="SLUG", help="the campaign's name in the web address, like paid-leave")
@@ -123,10 +180,17 @@ def _summary(diags: Diagnostics) -> str:
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
+def _failed_by_strict(diags: Diagnostics, strict: bool, what: str) -> str:
+    """`` With --strict, a warning fails the build.`` when only --strict made it fail, else nothing."""
+    return " " + STRICT_NOTE.format(what) if strict and diags.warnings and not diags.errors else ""
+
+
 def run_build(args: argparse.Namespace) -> int:
     from . import unchanged
 
     started = time.perf_counter()
+    if _refuse_missing_content(args):
+        return 1
     diags = Diagnostics(root=Path.cwd())
     console = _console(args)
     look = unchanged.reuse(unchanged.BuildInputs(args.content, args.out, args.base_url, args.drafts, args.strict,
@@ -137,8 +201,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     look.settle()  # (before anything is read: see unchanged.Look.settle)
     options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
-    left = "The previous site was left as it was." if (args.out / MARKER).is_file() else \
-        f"Nothing was written to {args.out}."
+    left = _left_as_it_was(args.out)
     try:
         result = build(options, diags, console=console)
     except OutputRefused as refused:
@@ -146,7 +209,8 @@ def run_build(args: argparse.Namespace) -> int:
         return 1
     except BuildFailed:
         _print_problems(diags)
-        print(f"Build failed: {_summary(diags)}. {left}", file=sys.stderr)
+        print(f"Build failed: {_summary(diags)}.{_failed_by_strict(diags, args.strict, 'build')} {left}",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # Ctrl+C: the staging folder is gone already, the previous site untouched
         print(f"Build stopped (Ctrl+C). {left}", file=sys.stderr)
@@ -161,6 +225,15 @@ def run_build(args: argparse.Namespace) -> int:
         tuple((d.path, d.line, d.col, d.severity, d.message, d.hint) for d in diags.items),
         result.locales, result.pages, len(result.files), cards))
     return 0
+
+
+def _left_as_it_was(out: Path) -> str:
+    """What a failed build says about the output folder."""
+    try:
+        previous = (out / MARKER).is_file()
+    except OSError:  # a name too long: there is no previous site there
+        previous = False
+    return "The previous site was left as it was." if previous else f"Nothing was written to {out}."
 
 
 def _report_unchanged(recorded, diags: Diagnostics, console: Console, options: argparse.Namespace,
@@ -185,21 +258,25 @@ def run_check(args: argparse.Namespace) -> int:
     options = BuildOptions(args.content, args.out, args.base_url, args.drafts, args.strict, args.cards)
     console = _console(args)
     result = render_site(options, diags, console=console)
-    links = _check_links(result, diags, console)
+    links = _check_links(result, diags, console, options)
     _print_problems(diags)
     failed = diags.has_errors(args.strict)
     if not args.quiet:
-        print(f"Checked {result.pages} pages and {links} internal links: {_summary(diags)}.")
+        checked = f"{links} internal links" if links is not None else \
+            "no internal links (they are checked once the errors above are fixed)"
+        print(f"Checked {result.pages} pages and {checked}: {_summary(diags)}."
+              f"{_failed_by_strict(diags, args.strict, 'check')}")
     return 1 if failed else 0
 
 
-def _check_links(result, diags: Diagnostics, console: Console) -> int:
-    """The internal-link check of `check`, over the pages in memory (site/ is never read or written)."""
+def _check_links(result, diags: Diagnostics, console: Console, options) -> int | None:
+    """The internal-link check of `check`, over the pages in memory (site/ is never read or written);
+    None when the pages were not all rendered (because of errors): their links prove nothing."""
     from .linkcheck import check_links
 
-    if diags.errors or not result.files:  # pages were not all rendered: their links prove nothing
-        return 0
-    checked = check_links(result.files, result.base_url, diags)
+    if diags.errors or not result.files:
+        return None if diags.errors else 0
+    checked = check_links(result.files, result.base_url, diags, content=options.content, drafts=options.drafts)
     console.phase(f"Checked {checked} internal links")
     return checked
 
@@ -234,6 +311,8 @@ def run_check_with_translations(args: argparse.Namespace) -> int:
     from .project import load_project
     from .translation import format_reports, mark_translated, project_status
 
+    if _refuse_missing_content(args):
+        return 1
     marked_failed = 0
     if args.mark_translated is not None:
         diags = Diagnostics(root=Path.cwd())

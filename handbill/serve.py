@@ -2,7 +2,8 @@
 
 The preview is built into its own folder, ``.handbill-cache/preview/`` beside the
 content folder, never ``site/``, with ``base_url`` pointed at the local address, so a
-preview can never be deployed by mistake. Every rebuild runs the whole pipeline over
+preview can never be deployed by mistake; one preview of a folder runs at a time
+(:class:`PreviewLock`). Every rebuild runs the whole pipeline over
 cached parses (:class:`~handbill.parsecache.ParseCache`), reusing the views, share
 links, cards and pages whose inputs did not change (:class:`~handbill.memo.RebuildMemo`),
 and writes only the files whose bytes changed, so the preview always equals a clean build.
@@ -16,6 +17,7 @@ dotfiles, no symlinks out of it. The web server itself is behind
 """
 from __future__ import annotations
 
+import fcntl
 import html
 import mimetypes
 import os
@@ -44,6 +46,7 @@ PREVIEW_FOLDER = Path(".handbill-cache") / "preview"
 PREVIEW_MARKER = ".handbill-preview"
 POLL_SECONDS = 0.25
 SETTLE_SECONDS = 0.1  # editors save in several writes: wait until the files stop changing
+CLOCK_SLACK_NS = 2 * 10**9  # a file's time can lag the clock (coarse timestamps): seen as changed, not missed
 ALL_INTERFACES = {"0.0.0.0", "::", ""}
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".ics": "text/calendar; charset=utf-8",
@@ -228,16 +231,31 @@ class PreviewFolder:
 # --- noticing saves ------------------------------------------------------------------------------
 
 class ChangeWatcher:
-    """Notices files added, changed or removed under some folders (dotfiles and editor junk ignored)."""
+    """Notices files added, changed or removed under some folders (dotfiles and editor junk ignored).
+
+    A folder that does not exist yet is watched too: files put there later are changes.
+    """
 
     def __init__(self, roots: list[Path]) -> None:
-        folders = sorted({Path(r).resolve() for r in roots if Path(r).is_dir()})
-        self.roots = [f for f in folders if not any(f != other and f.is_relative_to(other) for other in folders)]
+        self.roots = _outermost(roots)
         self._seen = self._scan()
 
-    def _scan(self) -> dict[Path, tuple[int, int]]:
+    def watch(self, roots: list[Path], since_ns: int) -> None:
+        """Watch ``roots`` from now on. Files of a folder not watched before count as seen, except
+        those changed at ``since_ns`` or later (saved while the build that named the folder ran)."""
+        roots = _outermost(roots)
+        if roots == self.roots:
+            return
+        added = [root for root in roots if root not in self.roots]
+        self.roots = roots
+        self._seen = {path: stat for path, stat in self._seen.items() if any(path.is_relative_to(r) for r in roots)}
+        for path, stat in self._scan(added).items():
+            if path not in self._seen and stat[0] < since_ns:
+                self._seen[path] = stat
+
+    def _scan(self, roots: list[Path] | None = None) -> dict[Path, tuple[int, int]]:
         found: dict[Path, tuple[int, int]] = {}
-        for root in self.roots:
+        for root in self.roots if roots is None else roots:
             for folder, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if not is_junk(d))
                 for name in files:
@@ -270,6 +288,76 @@ class ChangeWatcher:
         return sorted(changed)
 
 
+def _outermost(roots: list[Path]) -> list[Path]:
+    """The folders of ``roots`` (made absolute), without those inside another one."""
+    folders = sorted({Path(r).resolve() for r in roots})
+    return [f for f in folders if not any(f != other and f.is_relative_to(other) for other in folders)]
+
+
+# --- one preview of a folder at a time -------------------------------------------------------------
+
+class PreviewRunning(Exception):
+    """Another preview builds into the same preview folder. .message and .hint (plain words for a volunteer)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class PreviewLock:
+    """Only one preview builds into a preview folder at a time.
+
+    Two previews of one content folder (a second `serve` on another port, with the first
+    forgotten in another window) would overwrite each other's pages, each with its own
+    address in every link. The first holds an exclusive lock on ``preview.lock`` beside the
+    folder, with its address written in it, and the second is refused with that address.
+    """
+
+    def __init__(self, folder: Path, content: Path) -> None:
+        self.path = folder.parent / f"{folder.name}.lock"
+        self.content = Path(content)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise PreviewRunning naming the preview that has it."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            return  # nothing can be written there: the first build says so, on the preview's error page
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise self._running() from None
+        self._fd = fd
+
+    def _running(self) -> PreviewRunning:
+        try:
+            url, content = (self.path.read_text(encoding="utf-8").splitlines() + ["", ""])[:2]
+        except (OSError, UnicodeDecodeError):
+            url, content = "", ""
+        stop = "stop that preview first (Ctrl+C in the window where it runs)"
+        if content and Path(content) != self.content.resolve():
+            return PreviewRunning(f"a preview of {content} is already running{' at ' + url if url else ''}, and it is "
+                                  f"built in the same folder {self.path.with_suffix('')} as a preview of {self.content} "
+                                  "would be", f"{stop}, then start this one again")
+        return PreviewRunning(f"a preview of {self.content} is already running{' at ' + url if url else ''}",
+                              f"open that address in your browser, or {stop} to start a new one")
+
+    def tell(self, url: str) -> None:
+        """Write the preview's address in the lock file, for a second `serve` to show."""
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, f"{url}\n{self.content.resolve()}\n".encode("utf-8"), 0)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the flock
+            self._fd = None
+
+
 # --- the preview ---------------------------------------------------------------------------------
 
 @dataclass
@@ -295,6 +383,7 @@ class Preview:
         self.problems: str | None = None  # the report of the last build when it failed
         self.changed: tuple[str, ...] = ()  # the files whose save started the last build, as shown
         self.crashed = False
+        self.theme_dirs: tuple[Path, ...] = ()  # the theme folders the last build read
         self._lock = threading.Lock()
 
     def rebuild(self, console: Console | None = None, changed: tuple[str, ...] = ()) -> Rebuild:
@@ -312,6 +401,7 @@ class Preview:
                 result = render_site(self.options, diags, cache=self.cache, memo=self.memo, console=console)
             except Exception:  # a bug in handbill: show it, keep serving
                 return self._failed(started, traceback.format_exc(), crashed=True)
+            self.theme_dirs = result.theme_dirs
             if diags.items:
                 print(diags.report(), file=sys.stderr, flush=True)
             if diags.has_errors(self.options.strict):
@@ -360,8 +450,10 @@ def describe_rebuild(what: str, rebuild: Rebuild, verb: str = "rebuilt") -> str:
     """``content/en/x.md changed: rebuilt in 0.18 s, 3 files written.`` (one line per rebuild)."""
     if not rebuild.ok:
         if rebuild.errors or rebuild.warnings:
+            strict = "" if rebuild.errors else "; with --strict, a warning fails the build"
             return (f"{what}: the preview failed to build in {rebuild.seconds:.2f} s "
-                    f"({plural(rebuild.errors, 'error')}, {plural(rebuild.warnings, 'warning')}); the browser shows them.")
+                    f"({plural(rebuild.errors, 'error')}, {plural(rebuild.warnings, 'warning')}{strict}); "
+                    "the browser shows them.")
         return f"{what}: handbill stopped with an internal error; the browser shows it."
     written = rebuild.changes.written
     removed = f", {len(rebuild.changes.removed)} removed" if rebuild.changes.removed else ""
@@ -376,14 +468,21 @@ class PreviewServer:
                  root: Path | None = None) -> None:
         self.content = Path(content)
         self.console = console or Console.silent()
+        self.lock = PreviewLock(preview_folder(self.content), self.content)
+        self.lock.acquire()  # first: a second preview of this folder is refused with the first one's address
         self.server = LiveServer(self._respond, host, port)
-        self.server.listen()  # now, so the real port is known for base_url (and a busy port fails early)
+        try:
+            self.server.listen()  # now, so the real port is known for base_url (and a busy port fails early)
+        except BaseException:
+            self.lock.release()
+            raise
         self.url = local_base_url(host, self.server.port)
+        self.lock.tell(self.url)
         options = BuildOptions(self.content, preview_folder(self.content), base_url=self.url, drafts=drafts,
                                strict=strict, cards=cards)
         self.preview = Preview(options, root=root)
-        roots = {p.resolve(): None for p in (self.content, self.content.parent / "themes", default_theme_dir()) if p.is_dir()}
-        self.watcher = ChangeWatcher(list(roots))
+        self._always_watched = (self.content, self.content.parent / "themes", default_theme_dir())
+        self.watcher = ChangeWatcher(self._watched())
         self.collector = QuietCollector()  # no full garbage collection inside a rebuild
         self._stop = threading.Event()
         self._poll_lock = threading.Lock()
@@ -392,8 +491,20 @@ class PreviewServer:
     def _respond(self, url_path: str) -> Response:
         return self.preview.respond(url_path)
 
+    def _watched(self) -> list[Path]:
+        """The folders a save in which means a rebuild: the content, themes/ beside it (also before it
+        exists), the default theme and the theme site.yaml names (a path, maybe) as the last build found it."""
+        return [*self._always_watched, *self.preview.theme_dirs]
+
+    def _rebuild(self, **how) -> Rebuild:
+        started = time.time_ns() - CLOCK_SLACK_NS
+        rebuild = self.preview.rebuild(**how)
+        self.watcher.watch(self._watched(), since_ns=started)  # site.yaml may name another theme now
+        return rebuild
+
     def first_build(self) -> Rebuild:
-        rebuild = self.preview.rebuild(console=self.console)
+        with self._poll_lock:
+            rebuild = self._rebuild(console=self.console)
         self.console.info(describe_rebuild("Preview", rebuild, verb="built"))
         self.collector.after_rebuild()
         return rebuild
@@ -405,14 +516,15 @@ class PreviewServer:
             if not changed:
                 return None
             names = tuple(_shown(p, self.preview.root) for p in changed)
-            rebuild = self.preview.rebuild(changed=names)
+            showed_problems = self.preview.problems is not None  # the browser shows the error page, not a file
+            rebuild = self._rebuild(changed=names)
         self.console.info(describe_rebuild(describe_changes(list(names)), rebuild))
         for rel in rebuild.changes.written:
             self.console.detail(f"wrote {rel}")
         for rel in rebuild.changes.removed:
             self.console.detail(f"removed {rel}")
-        if not rebuild.ok or rebuild.changes.written or rebuild.changes.removed:
-            self.server.reload()
+        if not rebuild.ok or showed_problems or rebuild.changes.written or rebuild.changes.removed:
+            self.server.reload()  # (a broken save undone writes nothing, but the page must come back)
         self.collector.after_rebuild()
         return rebuild
 
@@ -457,6 +569,7 @@ class PreviewServer:
         if self._poller is not None and self._poller is not threading.current_thread():
             self._poller.join(10)
         self.collector.stop()
+        self.lock.release()
 
     def __enter__(self) -> PreviewServer:
         return self if self.server.running else self.start()

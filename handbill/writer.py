@@ -38,6 +38,11 @@ _WRITE_ERRORS = [  # (errno codes, what went wrong, what to do) for OSErrors whi
      "choose a folder you can write to with --out"),
     ((errno.EBUSY, errno.EXDEV), "it cannot be replaced (is it a mount point?)",
      "choose a folder inside it with --out"),
+    ((errno.ENAMETOOLONG,), "its name is too long", "choose a shorter name with --out, like site"),
+    ((errno.ENOTDIR, errno.EEXIST), "a part of its path is a file, not a folder",
+     "choose another folder with --out, for example site/ beside your content folder"),
+    ((errno.ENOENT, errno.EINVAL), "no folder can be made there ({})",
+     "choose a folder you can write to with --out, for example site/ beside your content folder"),
 ]
 
 
@@ -67,8 +72,13 @@ def check_output_dir(out: Path, *, content: Path, protected: Sequence[Path] = ()
     root, themes/) or above one, or inside the themes/ or .git/ folder of one; the home
     folder; the filesystem root; a file; a non-empty folder without MARKER.
     """
-    target = Path(out).expanduser().resolve()
-    content = Path(content).resolve()
+    try:
+        _check_output_dir(out, Path(out).expanduser().resolve(), Path(content).resolve(), protected)
+    except OSError as error:  # a name too long, a place no folder can be made (/proc/x)
+        raise _refused(error, out, left="") from error
+
+
+def _check_output_dir(out: Path, target: Path, content: Path, protected: Sequence[Path]) -> None:
     pick = "choose another folder for the site with --out, for example site/ beside your content folder"
     if target == Path(target.anchor):
         raise OutputRefused(f"the output folder {out} is the top of the disk", pick)
@@ -90,7 +100,19 @@ def check_output_dir(out: Path, *, content: Path, protected: Sequence[Path] = ()
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"the output folder {out} is a file, not a folder",
                             "choose a folder name with --out, or move the file away yourself")
+    above = next(folder for folder in target.parents if folder.exists())
+    if not above.is_dir():  # --out notes.txt/site, /dev/null/site
+        raise OutputRefused(f"the output folder {out} cannot be made: {above} is a file, not a folder",
+                            "choose another folder with --out, or move the file away yourself")
     _refuse_foreign(target)
+
+
+def _refused(error: OSError, out: Path, left: str = "; the previous site was left as it was") -> OSError | OutputRefused:
+    """The OutputRefused a volunteer can act on for an OSError about the output folder; other errors as they are."""
+    for codes, why, hint in _WRITE_ERRORS:
+        if error.errno in codes:
+            return OutputRefused(f"could not write the site to {out}: {why.format(error.strerror)}{left}", hint)
+    return error
 
 
 def _parts(relpath: str) -> tuple[str, ...]:
@@ -191,11 +213,10 @@ class StagedOutput:
             yield
         except OSError as error:
             self._failed = True
-            for codes, why, hint in _WRITE_ERRORS:
-                if error.errno in codes:
-                    where = f"could not write the site to {self.out}: {why.format(error.strerror)}"
-                    raise OutputRefused(f"{where}; the previous site was left as it was", hint) from error
-            raise
+            refused = _refused(error, self.out)
+            if refused is error:
+                raise
+            raise refused from error
 
     def _open_new(self, relpath: str) -> int:
         """Validate and claim `relpath`, and open a new file for it in staging (its folders made if missing).

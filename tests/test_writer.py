@@ -570,3 +570,53 @@ def test_a_helper_process_never_hears_ctrl_c_and_the_build_still_does(tmp_path):
     helper.wait()
     assert (tmp_path / "held").read_text() == "True"  # held back in the helper
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # and not in this process
+
+
+# -- an output folder that cannot be made --------------------------------------
+
+@pytest.mark.parametrize("under", ["notes.txt/site", "notes.txt/site/deeper"])
+def test_an_output_folder_under_a_file_is_refused_plainly(project: Path, under: str) -> None:
+    (project / "notes.txt").write_text("my notes")
+    with pytest.raises(OutputRefused) as refused:
+        check_output_dir(project / under, content=project / "content", protected=[project])
+    assert refused.value.message == (f"the output folder {project / under} cannot be made: "
+                                     f"{project / 'notes.txt'} is a file, not a folder")
+    assert "--out" in refused.value.hint
+    assert (project / "notes.txt").read_text() == "my notes"
+
+
+def test_a_name_too_long_is_refused_plainly(project: Path) -> None:
+    too_long = project / ("x" * 300)
+    with pytest.raises(OutputRefused) as refused:
+        check_output_dir(too_long, content=project / "content", protected=[project])
+    assert "its name is too long" in refused.value.message and "shorter name" in refused.value.hint
+    almost = project / ("x" * 250)  # a legal name, but the lock and staging folders beside it would not be
+    check_output_dir(almost, content=project / "content", protected=[project])
+    with pytest.raises(OutputRefused, match="its name is too long"):
+        build(almost, {"index.html": b"x"})
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_place_where_no_folder_can_be_made_is_refused_plainly(tmp_path: Path) -> None:
+    check_output_dir(Path("/proc/x"), content=tmp_path / "content")  # /proc is a folder: only writing shows it
+    with pytest.raises(OutputRefused) as refused:
+        build(Path("/proc/x"), {"index.html": b"x"})
+    assert refused.value.message.startswith("could not write the site to /proc/x: no folder can be made there")
+    assert "--out" in refused.value.hint
+
+
+@pytest.mark.parametrize("out", ["notes.txt/site", "/dev/null/site", "x" * 300, "/proc/x"])
+def test_the_command_says_why_an_output_folder_cannot_be_made_and_keeps_the_site(tmp_path: Path, out: str) -> None:
+    from conftest import MINIMAL, run_build, write_project
+
+    if out.startswith(("/dev", "/proc")) and not Path(out).parent.exists():
+        pytest.skip(f"{Path(out).parent} is not on this system")
+    project = write_project(tmp_path / "campaign", {**MINIMAL, "notes.txt": "my notes"})
+    assert run_build(project)[0] == 0
+    before = snapshot(project / "site")
+    code, _, stderr = run_build(project, out=out)
+    assert code == 1, stderr
+    assert "Traceback" not in stderr and "bug in handbill" not in stderr
+    first, hint = stderr.strip().splitlines()[:2]
+    assert str(out)[:40] in first and hint.startswith("  hint:") and "--out" in hint
+    assert snapshot(project / "site") == before and (project / "notes.txt").read_text() == "my notes"
