@@ -14,7 +14,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 RACY_NS = 2_000_000_000  # coarser than any file system's clock (FAT: 2 s), and a save takes less
 
@@ -27,7 +27,9 @@ def read_whole(path: str | Path) -> tuple[os.stat_result, bytes]:
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # a named pipe must not hold the build
     try:
         stat = os.fstat(fd)
-        if not S_ISREG(stat.st_mode):
+        if S_ISDIR(stat.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not S_ISREG(stat.st_mode):  # a named pipe, a socket, a device
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         chunks = [os.read(fd, max(stat.st_size + 1, 1 << 16))]
         while chunks[-1]:  # the file grew, or its size was not known (a /proc file)
