@@ -571,23 +571,22 @@ def test_a_live_count_past_the_last_goal_says_so_and_keeps_the_bar_in_range(tab,
     assert t.page.get_attribute(".bar-fill", "class") == "bar-fill bar-100"
 
 
-def test_a_count_without_a_goal_takes_the_plural_form_of_the_new_count(tab, server):
-    t = tab()
-    t.page.goto(f"{server.base}nogoal/")
-    assert t.page.text_content("#count-text") == "0 signatures"
+def count_before_and_after_signing(t, address: str) -> tuple[str, str]:
+    t.page.goto(address)
+    before = t.page.text_content("#count-text")
     sign(t.page)
     t.page.wait_for_selector("#thank-you-step:not([hidden])")
-    assert t.page.text_content("#count-text") == "1 signature"
+    return before, t.page.text_content("#count-text")
+
+
+def test_a_count_without_a_goal_takes_the_plural_form_of_the_new_count(tab, server):
+    assert count_before_and_after_signing(tab(), f"{server.base}nogoal/") == ("0 signatures", "1 signature")
 
 
 def test_a_live_count_is_grouped_as_the_build_groups_it(tab, server):
     """Browsers leave a four-digit number ungrouped in Spanish (1000); the build writes 1.000."""
-    t = tab()
-    t.page.goto(f"{server.base}es/thousand/")
-    assert t.page.text_content("#count-text") == "999 de 5.000 firmas"
-    sign(t.page)
-    t.page.wait_for_selector("#thank-you-step:not([hidden])")
-    assert t.page.text_content("#count-text") == "1.000 de 5.000 firmas"
+    assert count_before_and_after_signing(tab(), f"{server.base}es/thousand/") == (
+        "999 de 5.000 firmas", "1.000 de 5.000 firmas")
 
 
 def test_a_count_that_is_not_a_number_leaves_the_build_time_count(tab, server):
