@@ -14,7 +14,8 @@ Both hand :mod:`handbill.markup` raw HTML (HTML written in the text passes throu
 rewriter can warn about it and nh3 can remove it) with the same features: ids on headings by
 Python-Markdown's toc rule (``heading_slug`` of the heading's text, a repeat numbered ``_1``,
 ``_2``, and so is an id the theme gives an element of its own: see ``THEME_IDS``), a paragraph
-holding only a YouTube, Vimeo or PeerTube address turned into a "Watch the video" link out,
+holding only a YouTube, Vimeo or PeerTube address turned into a "Watch the video" link out
+(its text a marker the page fills in, in its own language: see :func:`ui_text`),
 tables with their alignment, footnotes, smart quotes and dashes. Python-Markdown does these
 with its own extensions; for cmark they are small passes over its HTML, which is regular:
 ``<h2>text</h2>``, ``<p>...</p>``, attributes always double-quoted and escaped.
@@ -27,7 +28,7 @@ import re
 import unicodedata
 import os
 from importlib.util import find_spec
-from typing import Protocol
+from typing import Callable, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from cmarkgfm import cmark
@@ -37,7 +38,14 @@ from handbill.timebox import TextTooDeep
 ENGINES = ("commonmark", "python-markdown")  # the values of site.yaml's `markdown:`
 DEFAULT_ENGINE = "commonmark"
 DISK_CACHED_ENGINES = frozenset({"python-markdown"})  # slow enough that .handbill-cache keeps its bodies
-WATCH_VIDEO_TEXT = "▶ Watch the video on {host}"  # English for now; to be localised
+
+# A UI text a body shows ("Download the video", "▶ Watch the video on YouTube") is in the language of the page that
+# shows the body, but a body is rendered once for every page and language that shows it: the rendering holds a marker
+# (the string's key and parameters between control characters, which no text holds: every text read is cleaned of
+# them, and nh3 keeps them), and the page puts its text in its place (fill_ui_texts).
+UI_TEXT_START, UI_TEXT_PARAM, UI_TEXT_END = "\x0e", "\x1f", "\x0f"
+_UI_TEXT = re.compile("\x0e([a-z_]+)((?:\x1f[a-z_]+=[^\x0e\x0f\x1f]*)*)\x0f")
+_UI_TEXT_CHARACTERS = re.compile("[\x0e\x0f\x1f]")
 
 CMARK_EXTENSIONS = ("table", "strikethrough", "autolink")  # not tasklist (<input>) nor tagfilter (nh3's job)
 CMARK_INLINE_EXTENSIONS = ("strikethrough",)  # a title is not made a link by a bare URL in it
@@ -97,7 +105,7 @@ ENGINE_SETTINGS: str = repr((
      int(CMARK_OPTIONS), MAX_QUOTE_DEPTH),
     ("python-markdown", installed_version("markdown"), EXTENSIONS, ("toc.slugify", "heading_slug", "content_id")),
     ("theme ids", THEME_IDS),
-    ("video", WATCH_VIDEO_TEXT),
+    ("ui text", UI_TEXT_START, UI_TEXT_PARAM, UI_TEXT_END),
 ))  # what shapes either engine's output, for cache keys (the engine a site uses is keyed apart)
 
 
@@ -139,6 +147,24 @@ def video_host(url: str) -> str | None:
     if re.fullmatch(r"/w/[0-9A-Za-z-]{8,}/?", parts.path):  # PeerTube's short video URL
         return parts.hostname
     return None
+
+
+def ui_text(key: str, **params: str) -> str:
+    """The marker of the theme's UI string ``key`` with ``params`` (``host="YouTube"``), for the page to fill in."""
+    return UI_TEXT_START + key + "".join(f"{UI_TEXT_PARAM}{name}={value}" for name, value in params.items()) + UI_TEXT_END
+
+
+def fill_ui_texts(html: str, shown: Callable[[str, dict[str, str]], str]) -> str:
+    """A rendered body with each UI text marker replaced by ``shown(key, params)``, the HTML of the text in the
+    page's language (the parameters as they were given, HTML-decoded). A stray marker character is dropped."""
+    if UI_TEXT_START not in html:
+        return html
+
+    def filled(match: re.Match[str]) -> str:
+        pairs = (pair.split("=", 1) for pair in match.group(2).split(UI_TEXT_PARAM)[1:])
+        return shown(match.group(1), {name: htmllib.unescape(value) for name, value in pairs})
+
+    return _UI_TEXT_CHARACTERS.sub("", _UI_TEXT.sub(filled, html))
 
 
 def _kept_in_slug(char: str) -> bool:
@@ -230,7 +256,7 @@ def _video_paragraph(match: re.Match[str]) -> str:
     host = video_host(url)
     if host is None:
         return match.group(0)
-    text = htmllib.escape(WATCH_VIDEO_TEXT.format(host=host))
+    text = htmllib.escape(ui_text("video_watch_on", host=host))
     return f'<p class="video-link"><a href="{htmllib.escape(url)}">{text}</a></p>'
 
 

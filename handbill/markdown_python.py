@@ -11,7 +11,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from handbill.markdown_engines import EXTENSIONS, WATCH_VIDEO_TEXT, heading_id, video_host
+from handbill.markdown_engines import EXTENSIONS, heading_id, ui_text, video_host
 from handbill.timebox import Timebox
 
 _BLOCK_PROCESSORS = ("empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist",
@@ -54,7 +54,8 @@ def _new_python_markdown():
 
 
 class _VideoLinkProcessor(Treeprocessor):
-    """A paragraph holding only a video page's URL becomes a "Watch the video" link out."""
+    """A paragraph holding only a video page's URL becomes a "Watch the video" link out (its text a marker: see
+    markdown_engines.ui_text)."""
 
     def run(self, root) -> None:
         for p in root.iter("p"):  # runs before inline parsing: p.text is the raw Markdown
@@ -64,5 +65,5 @@ class _VideoLinkProcessor(Treeprocessor):
                 p.text = None
                 p.set("class", "video-link")
                 link = p.makeelement("a", {"href": htmllib.unescape(match.group(1))})
-                link.text = AtomicString(WATCH_VIDEO_TEXT.format(host=host))
+                link.text = AtomicString(ui_text("video_watch_on", host=host))  # filled in by the page
                 p.append(link)

@@ -17,8 +17,13 @@ Decisions:
   YouTube, Vimeo or PeerTube link becomes a "Watch the video on ..." link out, never
   an embedded player; supporters are not tracked by a video host just by reading a
   story. A local ``.mp4``/``.webm`` written as an image becomes a ``<video>`` with a
-  download link as fallback. Pasted ``<iframe>`` embeds are removed with a warning
-  that says how to write the video instead.
+  download link as fallback; its description names it, as the ``<figcaption>`` of a
+  ``<figure>`` when it is a paragraph of its own, else as its ``aria-label``. Pasted
+  ``<iframe>`` embeds are removed with a warning that says how to write the video instead.
+- **UI texts in the page's language.** "Download the video" and "Watch the video on ..."
+  are the theme's strings ``video_download`` and ``video_watch_on``; a body holds a marker
+  for each (see ``markdown_engines.ui_text``), which the page fills in, as a rendered body
+  is reused on every page and in every language that shows it.
 - **rel:** external ``http(s)`` links get ``rel="noopener noreferrer"`` (the story a
   supporter read is not told to the site they go to); relative, fragment, ``mailto:``
   and ``tel:`` links get no ``rel``, so in-site navigation is untouched. A ``rel``
@@ -47,10 +52,10 @@ from urllib.parse import SplitResult, unquote, urlsplit
 import nh3
 
 from handbill.diagnostics import Diagnostics
-from handbill.markdown_engines import DEFAULT_ENGINE, ENGINE_SETTINGS, content_id, make_engine
+from handbill.markdown_engines import (DEFAULT_ENGINE, ENGINE_SETTINGS, UI_TEXT_END, UI_TEXT_PARAM, UI_TEXT_START,
+                                       content_id, make_engine, ui_text)
 from handbill.timebox import MAX_TABLE_COLUMNS, TextTooDeep, TextTooSlow, TextTooWide, explain
 
-DOWNLOAD_VIDEO_TEXT = "Download the video"
 EXTERNAL_REL = "noopener noreferrer"
 VIDEO_SUFFIXES = (".mp4", ".webm")
 
@@ -65,7 +70,7 @@ _ID_CLASS = {"id", "class"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title", "id", "class", "rel", "aria-label"},  # aria-label: cmark's footnote back links
     "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding", "class"},
-    "video": {"src", "controls", "preload", "poster", "width", "height"},
+    "video": {"src", "controls", "preload", "poster", "width", "height", "aria-label"},  # aria-label: its description
     "th": {"align", "colspan", "rowspan", "style"},  # style: only text-align survives
     "td": {"align", "colspan", "rowspan", "style"},
     **{f"h{n}": {"id"} for n in range(1, 7)},
@@ -85,7 +90,7 @@ MARKDOWN_SETTINGS: str = repr((
     ("tags", sorted(ALLOWED_TAGS)), ("inline_tags", sorted(INLINE_TAGS)),
     ("attributes", sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items())),
     ("schemes", sorted(URL_SCHEMES)), ("rel", EXTERNAL_REL), ("dir", sorted(DIRECTIONS)),
-    ("video", DOWNLOAD_VIDEO_TEXT, VIDEO_SUFFIXES),
+    ("video", VIDEO_SUFFIXES, "figure"),
 ))  # a stable description of everything that shapes the output of both engines, for cache keys; the
 # engine a site uses is a key of its own (parsecache), so switching engines never reuses a body
 
@@ -124,6 +129,8 @@ class MarkdownRenderer:
     def render(self, text: str, *, path: str | Path, first_line: int, resolver: Resolver,
                diags: Diagnostics) -> str:
         """A Markdown body as safe HTML; links and images resolved, unsafe content reported."""
+        if UI_TEXT_START in text or UI_TEXT_PARAM in text or UI_TEXT_END in text:  # (no text read has them: see ui_text)
+            text = text.replace(UI_TEXT_START, "").replace(UI_TEXT_PARAM, "").replace(UI_TEXT_END, "")
         wide = _wide_table(text) if "|" in text else None
         if wide is not None:  # (checked first: the engines and nh3 would take hundreds of megabytes to make it)
             diags.error(path, first_line + text.count("\n", 0, wide), 0, *explain(TextTooWide()))
@@ -428,6 +435,8 @@ _WARNED_TAGS = {  # tags a volunteer may paste in, what we say about their remov
     "form input button select textarea": ("pasted forms never reach the page",
                                           "delete it; the campaign page has the petition form"),
     "meta base link": ("it has no place in the text", "delete it; page settings come from the front matter"),
+    "track": ("handbill does not publish captions files (.vtt) yet",
+              "write what is said in the video in the text, or link to a copy with captions on YouTube or Vimeo"),
 }
 _TAG_WARNINGS = {tag: texts for tags, texts in _WARNED_TAGS.items() for tag in tags.split()}
 
@@ -485,8 +494,11 @@ class _Rewriter(HTMLParser):
             first.setdefault(name, value)  # browsers keep the first of duplicate attributes
         if self._diags is not None:
             self._warn_unsafe(tag, first)
-        new = self._rewrite_tag(tag, first)
+        alone = tag == "img" and self._html.endswith("<p>", 0, start) and self._html.startswith("</p>", end)
+        new = self._rewrite_tag(tag, first, alone)
         if new is not None:
+            if new.startswith("<figure>"):  # (made only for a tag alone in its paragraph, whose place it takes)
+                start, end = start - len("<p>"), end + len("</p>")
             self._edits.append((start, end, new))
         if tag == "a":  # (an <a .../> too: a browser leaves it open)
             self._links_open += 1
@@ -507,7 +519,8 @@ class _Rewriter(HTMLParser):
             start = self._line_starts[line - 1] + col
             self._edits.append((start, self._html.index(">", start) + 1, "</div>"))
 
-    def _rewrite_tag(self, tag: str, attrs: dict[str, str | None]) -> str | None:
+    def _rewrite_tag(self, tag: str, attrs: dict[str, str | None], alone: bool = False) -> str | None:
+        """The tag's new HTML, None to keep it. ``alone``: an <img> that is all of its paragraph."""
         if tag == "a" and attrs.get("href") is not None:
             return _start_tag("a", self._link(attrs))
         if tag not in ("img", "video") or self._resolver is None:
@@ -524,7 +537,7 @@ class _Rewriter(HTMLParser):
             if tag == "video":
                 return _start_tag("video", {**attrs, "src": resolved["src"]})
             if _split(src).path.lower().endswith(VIDEO_SUFFIXES):
-                return _video_tag(resolved["src"])
+                return _video_tag(resolved["src"], " ".join((attrs.get("alt") or "").split()), alone)
             kept = {k: v for k, v in attrs.items() if k not in ("src", "srcset", "sizes")}
             if not (kept.get("alt") or "").strip():
                 self._undescribed(kept.get("alt"), reference.line)
@@ -667,6 +680,12 @@ def _start_tag(tag: str, attrs: dict[str, str | None]) -> str:
     return f"<{' '.join(parts)}>"
 
 
-def _video_tag(src: str) -> str:
-    video = _start_tag("video", {"controls": None, "preload": "metadata", "src": src})
-    return f'{video}{_start_tag("a", {"href": src})}{DOWNLOAD_VIDEO_TEXT}</a></video>'
+def _video_tag(src: str, description: str, alone: bool) -> str:
+    """A video file written as a picture: a player, with a download link for a browser without one (its text
+    a marker: see markdown_engines.ui_text). Its description names it: the caption of a figure when the
+    picture was a paragraph of its own (``alone``), else (a figure cannot stand in a line of text) its aria-label."""
+    figure = bool(description) and alone
+    video = _start_tag("video", {"controls": None, "preload": "metadata", "src": src,
+                                 **({"aria-label": description} if description and not figure else {})})
+    video += f'{_start_tag("a", {"href": src})}{ui_text("video_download")}</a></video>'
+    return f"<figure>{video}<figcaption>{htmllib.escape(description)}</figcaption></figure>" if figure else video

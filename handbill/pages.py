@@ -11,11 +11,13 @@ from typing import Any, Callable, Mapping
 
 import jinja2
 from babel import Locale
+from markupsafe import Markup, escape
 
 from .campaign_extras import plan_campaign_extras, site_build_date
 from .footnotes import name_back_links
 from .formats import LocaleFormats
 from .localecodes import native_name, og_locale
+from .markdown_engines import UI_TEXT_START, fill_ui_texts
 from .locales import Entry, LocaleSite, per_locale
 from .pagination import STORIES_PER_PAGE, Pager, pages_of
 from .petition import build_form, petition_settings
@@ -167,8 +169,26 @@ class Planner:
                 formats = self.formats.get(body_lang) or LocaleFormats(body_lang)
                 t = self.catalog.translator(body_lang, formats)
                 view = replace(view, body_html=name_back_links(view.body_html, t, formats.number))
+            if UI_TEXT_START in view.body_html:  # "Download the video": in the page's language (not in the cached body)
+                shown = self._ui_text(entry.locale, view.lang_of("body"))
+                view = replace(view, body_html=fill_ui_texts(view.body_html, shown))
             self.entry_views[cache_key] = view
         return self.entry_views[cache_key]
+
+    def _ui_text(self, locale: str, around: str) -> Callable[[str, dict[str, str]], str]:
+        """A body's UI text (see markdown_engines.ui_text) as HTML in the language of the page, ``locale``: marked
+        with its language when that is not the language of the text around it, ``around`` (an untranslated story
+        shown on the page, or a UI string the page's language has no translation of)."""
+        t = self.catalog.translator(locale, self.formats[locale])
+
+        def shown(key: str, params: dict[str, str]) -> str:
+            text = t(key, **params)
+            lang = text.lang if isinstance(text, ForeignText) else locale
+            if lang.split("-")[0].lower() == around.split("-")[0].lower():
+                return str(escape(str(text)))
+            return str(Markup('<span lang="{}" dir="{}">{}</span>').format(lang, text_direction(lang), str(text)))
+
+        return shown
 
     def plan(self) -> list[PlannedPage]:
         for locale, site in self.sites.items():

@@ -14,7 +14,7 @@ import pytest
 
 import handbill.markup as markup
 from handbill.diagnostics import Diagnostics
-from handbill.markdown_engines import DEFAULT_ENGINE, ENGINES
+from handbill.markdown_engines import DEFAULT_ENGINE, ENGINES, ui_text
 from handbill.markup import MARKDOWN_SETTINGS, MarkdownRenderer, Reference, sanitize_html
 
 STORY = "content/en/paid-leave/stories/maria.md"
@@ -323,7 +323,44 @@ def test_local_video_file_becomes_a_video_element(renderer):
     assert video.get("src") == "/media/maria.mp4"
     assert "controls" in video.attrib and video.get("preload") == "metadata"
     fallback = video.find("a")
-    assert fallback.get("href") == "/media/maria.mp4" and text_of(fallback) == "Download the video"
+    assert fallback.get("href") == "/media/maria.mp4"
+    assert text_of(fallback) == ui_text("video_download")  # the page puts its own language's text there
+
+
+def test_a_described_video_alone_in_its_paragraph_is_a_figure_with_its_description_as_caption(renderer):
+    out = render(renderer, "Before.\n\n![Maria speaks about <her> first week](maria.mp4)\n\nAfter.\n")
+    figure = elements(out, "figure")[0]
+    assert [child.tag for child in figure] == ["video", "figcaption"]
+    assert text_of(figure.find("figcaption")) == "Maria speaks about <her> first week"
+    assert figure.find("video").get("aria-label") is None  # (named once: the caption)
+    assert [text_of(p) for p in elements(out, "p")] == ["Before.", "After."]  # no empty paragraph left around it
+
+
+def test_a_described_video_in_a_line_of_text_is_named_by_aria_label(renderer):
+    out = render(renderer, "Watch ![Maria speaks](maria.mp4) now.\n\n- ![In a list](maria.mp4)\n")
+    assert elements(out, "figure") == []  # a figure cannot stand in a paragraph
+    assert [video.get("aria-label") for video in elements(out, "video")] == ["Maria speaks", "In a list"]
+
+
+def test_a_video_with_no_description_is_not_given_one(renderer):
+    for body in ("![](maria.mp4)\n", '<img src="maria.mp4">\n', '<img src="maria.mp4" alt=" ">\n'):
+        out = render(renderer, body)
+        assert elements(out, "figure") == [] and elements(out, "figcaption") == []
+        assert [video.attrib.get("aria-label") for video in elements(out, "video")] == [None], body
+
+
+def test_a_pasted_track_is_removed_with_a_warning(renderer):
+    diags = Diagnostics()
+    out = render(renderer, 'Hi.\n\n<video src="maria.mp4" controls><track kind="captions" src="maria.vtt"></video>\n',
+                 diags=diags)
+    assert elements(out, "track") == []
+    assert [(d.line, d.message) for d in diags.items] == [
+        (3, "the <track> was removed: handbill does not publish captions files (.vtt) yet")]
+
+
+def test_marker_characters_written_in_a_text_are_dropped():
+    out = render(MarkdownRenderer(), f"A {ui_text('video_download')} B\n")
+    assert text_of(parse(out)).strip() == "A video_download B"
 
 
 @pytest.mark.parametrize("line, host", [
@@ -338,7 +375,7 @@ def test_video_page_link_alone_becomes_a_link_out(renderer, line, host):
     assert paragraph.get("class") == "video-link"
     link = paragraph.find("a")
     assert link.get("href") == line.strip("<>")
-    assert text_of(link) == f"▶ Watch the video on {host}"
+    assert text_of(link) == ui_text("video_watch_on", host=host)
     assert "noopener" in link.get("rel")
     assert elements(out, "iframe") == [] and elements(out, "video") == []
 
