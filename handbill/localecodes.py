@@ -40,9 +40,11 @@ def parse_locale(code: str) -> Locale | None:
     if not code or not all(_SUBTAG.fullmatch(part) for part in re.split(r"[-_]", code)):
         return None
     try:
-        return Locale.parse(code.replace("-", "_"))
+        parsed = Locale.parse(code.replace("-", "_"))
     except (ValueError, TypeError, LookupError, UnknownLocaleError):
         return _alias_locale(code) or _language_locale(code)
+    # Babel takes any word as a variant or script (`en-backup`, `de-copy`): a folder of that name is no language
+    return parsed if _known_parts(*_subtags(code)[1:]) else None
 
 
 def _alias_locale(code: str) -> Locale | None:
@@ -63,8 +65,8 @@ def _language_locale(code: str) -> Locale | None:
     """The data of the language (in its script) where Babel has none for its country: ``ar-US`` is
     written like ``ar``, ``sr-Latn-US`` like ``sr-Latn`` (as CLDR's data inherits)."""
     language, script, territory, variants = _subtags(code)
-    if territory is None and not variants:
-        return None
+    if territory is None and not variants or not _known_parts(script, territory, variants):
+        return None  # (not `so-far` or `de-la-rue`: a campaign's name is no language's code)
     try:
         return Locale.parse(_spell(language, script, None, []).replace("-", "_"))
     except (ValueError, TypeError, LookupError, UnknownLocaleError):
@@ -99,10 +101,14 @@ def _language_names() -> dict[str, str]:
 
 
 def _is_language_without_data(language: str, script: str | None, territory: str | None, variants: list[str]) -> bool:
+    return language in _language_names() and _known_parts(script, territory, variants)
+
+
+def _known_parts(script: str | None, territory: str | None, variants: list[str]) -> bool:
+    """A script, a country and variants CLDR knows (it names 55 variants, `oxendict` among them)."""
     english = Locale("en")
-    return (language in _language_names() and (script is None or script in english.scripts)
-            and (territory is None or territory in english.territories)
-            and all(_VARIANT.fullmatch(variant) for variant in variants))
+    return ((script is None or script in english.scripts) and (territory is None or territory in english.territories)
+            and all(_VARIANT.fullmatch(variant) and variant.upper() in english.variants for variant in variants))
 
 
 def canonical_code(name: str) -> str | None:

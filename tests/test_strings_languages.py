@@ -157,3 +157,19 @@ def test_many_unknown_strings_are_reported_ten_and_counted(make_project):
                            "content/sv/strings.yaml:1:1: warning: unknown string `sign_button0` is ignored",
                            "content/sv/strings.yaml:2:1: warning: unknown string `sign_button1` is ignored"]
     assert len(unknown) == 11
+
+
+def test_names_of_campaigns_pages_and_backup_folders_are_not_language_codes(make_project):
+    """`so-far` is Somali with a country only to a generous parser; `en-backup` English with a variant."""
+    from conftest import MINIMAL, run_build, story
+    from handbill.localecodes import parse_locale
+    for name in ("so-far", "no-go", "to-the-end", "ha-ha", "de-la-rue", "si-se-puede", "en-old", "en-backup", "de-copy"):
+        assert parse_locale(name) is None, name
+    for code in ("es-419", "en-GB-oxendict", "sr-Latn-US", "ar-US", "zh-Hant-TW"):
+        assert parse_locale(code) is not None, code
+    project = make_project({**MINIMAL, "content/en/so-far/campaign.yaml": "title: So far\n",
+                            "content/en/so-far/stories/a.md": story("A"),
+                            "content/en/pages/de-la-rue.md": "---\ntitle: Rue\n---\nText.\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    assert (project / "site/so-far/index.html").is_file() and (project / "site/de-la-rue/index.html").is_file()
