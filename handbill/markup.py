@@ -143,7 +143,8 @@ class MarkdownRenderer:
         lines = _SourceLines(text, first_line)
         if "<!--" in text and (start := _unclosed_note(text, html)) is not None:
             diags.error(path, first_line + text.count("\n", 0, start), 0,
-                        "this note `<!--` is never ended with `-->`, so the text after it would go missing from the page",
+                        "this note `<!--` is never ended with `-->`, so the page would hide the text after it, "
+                        "or show the note itself",
                         "write --> where the note ends (to show the characters <!-- themselves, write \\<!--)")
         html = sanitize_html(_Rewriter(html, lines, resolver, path, diags).rewrite(self._regular(text)))
         return _below_the_title(html, lines, path, diags) if "<h1" in html else html  # (comments are gone by now)

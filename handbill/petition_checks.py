@@ -38,18 +38,14 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
         error("consent_required", "there is no consent checkbox to require",
               "add consent: with the sentence supporters agree to, or remove consent_required")
     check_field_names(config, provider, [*fields, "consent"], error)
-    if config.get("encoding") == "json" and not answers_scripts(config):
-        error("encoding", "a service that does not answer scripts (cors: false) only takes form encoding",
-              "remove encoding, or write encoding: form")
-    if provider.name == "netlify" and config.get("encoding") == "json":
-        error("encoding", "Netlify Forms only accepts form encoding", "remove encoding, or write encoding: form")
+    check_encoding(config, provider, error)
     if provider.name == "actionnetwork":
         _check_action_network(config, error)
     elif provider.name != "generic" and provider.needs_endpoint and not config.get("endpoint"):
         error("provider", f"{provider.name} needs the address of your form",
               "add endpoint: with the form's address, like https://formspree.io/f/abcdwxyz")
-    elif provider.needs_endpoint and not config.get("endpoint") and _campaign_wrote_petition(settings):
-        diags.warning(*settings.where(""), "petition: has settings but no endpoint, so this campaign shows no "
+    elif provider.needs_endpoint and not config.get("endpoint") and (block := _original_petition(settings)):
+        diags.warning(*block, "petition: has settings but no endpoint, so this campaign shows no "
                       "petition form", "add endpoint: with the address your form service gave you, like "
                       "https://forms.example.org/sign (indented under petition:), or remove petition:")
     _check_goals(config, error)
@@ -65,10 +61,26 @@ def check_petition(settings: PetitionSettings, diags: Diagnostics) -> None:
               f"write country: {guess}" if guess else "write the two-letter code, like country: US or country: SE")
 
 
-def _campaign_wrote_petition(settings: PetitionSettings) -> bool:
-    """A campaign.yaml (not only site.yaml) has a ``petition:`` block."""
-    return any("petition" in source.data.positions for source in settings.sources[:-1]
-               if source.path.name == "campaign.yaml")
+def check_encoding(config, provider, error) -> None:
+    """The encoding the script sends must be one the service can take (shared with the story form)."""
+    sent = "json" if provider.name == "actionnetwork" else config.get("encoding", provider.encodings[0])
+    if sent == "json" and not answers_scripts(config):
+        # without CORS a script may only send what a plain form sends: the JSON would arrive as nothing usable
+        key, fix = ("cors", "remove cors: false") if provider.name == "actionnetwork" else \
+            ("encoding", "remove encoding, or write encoding: form")
+        error(key, "a service that does not answer scripts (cors: false) only takes form encoding", fix)
+    elif provider.name == "netlify" and sent == "json":
+        error("encoding", "Netlify Forms only accepts form encoding", "remove encoding, or write encoding: form")
+
+
+def _original_petition(settings: PetitionSettings) -> tuple | None:
+    """Where the original campaign.yaml (not a translation, not site.yaml) writes its ``petition:`` block, if it does:
+    the one place to report a block without an endpoint, once for every language."""
+    campaigns = [source for source in settings.sources if source.path.name == "campaign.yaml"]
+    original = campaigns[-1] if campaigns else None  # the sources go from the most specific: a translation first
+    if original is None or "petition" not in original.data.positions:
+        return None
+    return (original.path, *original.data.positions["petition"])
 
 
 def check_field_names(config, provider, visible: list[str], error) -> None:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from .diagnostics import Diagnostics
 from .petition import FieldSpec, FormField, HiddenField, Honeypot, _hidden_fields
-from .petition_checks import check_field_names
+from .petition_checks import check_encoding, check_field_names
 from .providers import HONEYPOT_NAME, answers_scripts, provider_named
 
 FIELD_SPECS: dict[str, FieldSpec] = {
@@ -77,8 +77,7 @@ def check_submission(config: dict[str, Any], where: Callable[[str], tuple[Any, i
         error("", "the story form needs somewhere to send the stories",
               "add endpoint: with your form service's address (like https://forms.example.org/stories), "
               "or provider: netlify on Netlify")
-    if provider.name == "netlify" and config.get("encoding") == "json":
-        error("encoding", "Netlify Forms only accepts form encoding", "remove encoding, or write encoding: form")
+    check_encoding(config, provider, error)
     fields = list(config.get("fields", DEFAULT_FIELDS))
     if "story" not in fields:
         error("fields", "the form has no field for the story itself", "add story to fields: [...]")

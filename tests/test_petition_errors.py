@@ -189,3 +189,26 @@ def test_a_service_that_does_not_answer_scripts_cannot_take_json(make_project):
     blocks = problems(make_project, "title: W\npetition:\n  cors: false\n  encoding: json\n")
     assert blocks == ["content/en/c/campaign.yaml:4:13: petition.encoding: a service that does not answer scripts "
                       "(cors: false) only takes form encoding\n  hint: remove encoding, or write encoding: form"]
+
+
+def test_action_network_and_the_story_form_cannot_go_without_cors_either(make_project):
+    blocks = problems(make_project, "title: W\npetition:\n  provider: actionnetwork\n"
+                                    "  endpoint: https://actionnetwork.org/api/v2/petitions/abc/signatures\n"
+                                    "  page_url: https://actionnetwork.org/petitions/w\n  cors: false\n")
+    assert blocks == ["content/en/c/campaign.yaml:6:9: petition.cors: a service that does not answer scripts "
+                      "(cors: false) only takes form encoding\n  hint: remove cors: false"]
+    blocks = problems(make_project, "title: W\nstories:\n  submit:\n    endpoint: https://forms.example.org/s\n"
+                                    "    encoding: json\n    cors: false\n")
+    assert [b.split("\n")[0] for b in blocks] == [
+        "content/en/c/campaign.yaml:5:15: stories.submit.encoding: a service that does not answer scripts "
+        "(cors: false) only takes form encoding"]
+
+
+def test_a_petition_block_without_an_endpoint_is_reported_once_at_the_original(make_project):
+    project = make_project({**MINIMAL, "content/site.yaml": NO_ENDPOINT_SITE + "locales: [en, sv]\n",
+                            "content/en/c/campaign.yaml": "title: W\npetition:\n  consent: I agree.\n",
+                            "content/sv/c/campaign.yaml": "title: V\npetition:\n  consent: Jag håller med.\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    assert stderr.count("has settings but no endpoint") == 1
+    assert "content/en/c/campaign.yaml:3:3: warning: petition: has settings but no endpoint" in stderr
