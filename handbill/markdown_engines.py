@@ -33,6 +33,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from cmarkgfm import cmark
 
+from handbill.schema import PETITION_FIELDS, STORY_FIELDS
+
 from handbill.timebox import TextTooDeep
 
 ENGINES = ("commonmark", "python-markdown")  # the values of site.yaml's `markdown:`
@@ -66,7 +68,8 @@ THEME_IDS = (
     "past-heading", "sheet-title", "story-form", "story-thanks-step", "story-thanks-heading-{n}",
     "s-contact", "s-contact-error", "s-publish", "s-publish-error", "s-{key}", "s-{key}-error", "s-hp{n}",
 )
-_THEME_ID = re.compile("|".join(re.escape(name).replace(r"\{key\}", "[a-z_]+").replace(r"\{n\}", "[0-9]+")
+_FIELD_KEY = "(?:" + "|".join(sorted({*PETITION_FIELDS, *STORY_FIELDS})) + ")"  # f-{key}: f-email, not f-droid
+_THEME_ID = re.compile("|".join(re.escape(name).replace(r"\{key\}", _FIELD_KEY).replace(r"\{n\}", "[0-9]+")
                                 for name in THEME_IDS))  # (a number added as _1 never makes another)
 
 

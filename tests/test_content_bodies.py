@@ -190,3 +190,10 @@ def test_a_photo_in_the_text_with_no_description_is_a_warning_at_its_line(make_p
         assert_located_with_hint("content/" + block.split("content/", 1)[1])
     prose = parse_html((project / "site/c/stories/maria/index.html").read_bytes()).find(".//div[@class='prose']")
     assert [img.get("alt") for img in prose.iter("img")] == ["", "", "Maria at the well", ""]  # never without alt
+
+
+def test_a_heading_that_only_looks_like_a_theme_id_keeps_its_own():
+    """`f-{key}` is the form's fields: F-Droid and S-Bahn are not among them."""
+    from handbill.markdown_engines import _THEME_ID
+    assert not any(_THEME_ID.fullmatch(name) for name in ("f-droid", "s-bahn", "f-1", "main-street"))
+    assert all(_THEME_ID.fullmatch(name) for name in ("f-email", "f-first_name-error", "s-story", "main", "f-hp2"))
