@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable
 
-from babel import Locale
-
 from .localecodes import NO_DATA_LOCALE, parse_locale
+from .strings import numbers_by_plural_form
 
 AUTO_STEPS = 4  # round goals offered beyond the build-time count, for a count that keeps growing
 
@@ -124,11 +122,6 @@ def _plural_forms(t: Callable[..., str], language: str) -> str | dict[str, str]:
     return forms["other"] if len(set(forms.values())) == 1 else forms
 
 
-@lru_cache(maxsize=None)
 def plural_samples(language: str) -> dict[str, int]:
-    """A whole number in each plural form of ``language``: {"one": 1, "other": 0} for English."""
-    rules = parse_locale(language) or Locale.parse(NO_DATA_LOCALE)
-    samples: dict[str, int] = {}
-    for n in [*range(0, 1000), 1_000_000]:
-        samples.setdefault(rules.plural_form(n), n)
-    return samples
+    """A whole number in each plural form of ``language``: {"other": 0, "one": 1} for English."""
+    return {form: numbers[0] for form, numbers in numbers_by_plural_form(language).items()}

@@ -16,7 +16,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
-from .localecodes import NO_DATA_LOCALE, parse_locale
+from .localecodes import locale_data, parse_locale
 
 # The digit zero of each decimal numbering system CLDR names as some locale's "native".
 _ZEROS = {
@@ -61,7 +61,7 @@ class LocaleFormats:
     @property
     def locale(self) -> Locale:
         """Babel's data for the language, or English's for one Babel has none for (Samoan)."""
-        return parse_locale(self.code) or Locale(NO_DATA_LOCALE)
+        return locale_data(self.code)
 
     @property
     def numbering(self) -> str:

@@ -33,6 +33,11 @@ _SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
 _VARIANT = re.compile(r"[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}")
 
 
+def locale_data(code: str) -> Locale:
+    """The Babel locale whose numbers, dates and plural rules ``code`` uses: its own, else NO_DATA_LOCALE's."""
+    return parse_locale(code) or Locale.parse(NO_DATA_LOCALE)
+
+
 @functools.lru_cache(maxsize=512)
 def parse_locale(code: str) -> Locale | None:
     """The Babel locale for a code in BCP 47 (``pt-BR``) or POSIX (``pt_BR``) spelling, or None.

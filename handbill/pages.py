@@ -10,13 +10,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 import jinja2
-from babel import Locale
 from markupsafe import Markup, escape
 
 from .campaign_extras import plan_campaign_extras, site_build_date
 from .footnotes import name_back_links
 from .formats import LocaleFormats
-from .localecodes import native_name, og_locale
+from .localecodes import locale_data, native_name, og_locale
 from .markdown_engines import UI_TEXT_START, fill_ui_texts
 from .locales import Entry, LocaleSite, per_locale
 from .pagination import STORIES_PER_PAGE, Pager, pages_of
@@ -26,7 +25,7 @@ from .project import Project, SiteConfig
 from .routes import Routes, output_file
 from .share import shown_share
 from .sources import SLUG, Inventory
-from .strings import Catalog, parse_locale
+from .strings import Catalog
 from .thankyou import thank_you_step
 from .views import EntryView, ViewBuilder, text_direction
 
@@ -198,7 +197,7 @@ class Planner:
     def plan_locale(self, locale: str, site: LocaleSite) -> None:
         r = self.routes
         t = self.catalog.translator(locale, self.formats[locale])
-        babel_locale = parse_locale(locale) or Locale("en")
+        babel_locale = locale_data(locale)
         keys = {**site.skipped, **{entry.key: entry for entry in site.all_entries()}}  # skipped: link to the original
         campaigns = [self.view(c, keys) for c in site.campaigns]
         stories = {c.campaign: [self.view(s, keys) for s in site.stories.get(c.campaign, [])] for c in site.campaigns}

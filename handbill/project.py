@@ -83,13 +83,19 @@ def canonical_locale(name: str) -> str | None:
     return canonical_code(name)
 
 
+def too_big(path: Path, diags: Diagnostics, what: str, hint: str) -> bool:
+    """True, with an error saying what to do, when the file is over MAX_SOURCE_BYTES (``what``: "a story")."""
+    size = path.stat().st_size if path.is_file() else 0  # a missing file is reported by the reading after
+    if size <= MAX_SOURCE_BYTES:
+        return False
+    diags.error(path, 0, 0, f"this file is {size // 1024} KB, more than the {MAX_SOURCE_BYTES // 1024} KB {what} may have",
+                hint)
+    return True
+
+
 def _read_yaml_file(path: Path, diags: Diagnostics, cache: ParseCache | None = None):
-    size = path.stat().st_size if path.is_file() else 0  # a missing file is reported by the reading below
-    if size > MAX_SOURCE_BYTES:  # a campaign body is Markdown too: the same cap as a story
-        diags.error(path, 0, 0, f"this file is {size // 1024} KB, more than the "
-                    f"{MAX_SOURCE_BYTES // 1024} KB a settings file may have",
-                    "check that nothing was pasted twice; long texts belong in stories")
-        return None
+    if too_big(path, diags, "a settings file", "check that nothing was pasted twice; long texts belong in stories"):
+        return None  # (a campaign body is Markdown too: the same cap as a story)
     if cache is not None:  # serve: a file whose bytes did not change is not parsed again
         return cache.parse_file(path, diags, "yaml", lambda text, found: parse_yaml(text, path, found))
     text = read_text(path, diags)
@@ -175,10 +181,7 @@ def _check_top_folders(inv: Inventory, site: SiteConfig, diags: Diagnostics) -> 
 
 def _load_markdown(file: ContentFile, spec: Field, diags: Diagnostics, partial: bool,
                    cache: ParseCache | None = None) -> Source | None:
-    size = file.path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        diags.error(file.path, 0, 0, f"this file is {size // 1024} KB, more than the {MAX_SOURCE_BYTES // 1024} KB a story may have",
-                    "split it into several stories, or check that nothing was pasted twice")
+    if too_big(file.path, diags, "a story", "split it into several stories, or check that nothing was pasted twice"):
         return None
     read = functools.partial(_read_markdown, path=file.path, spec=spec, partial=partial)
     if cache is not None:  # serve: a file whose bytes did not change is not parsed or checked again

@@ -25,13 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from babel import Locale
-
 from .diagnostics import Diagnostics, did_you_mean
 from .formats import LocaleFormats
 from .foreign import ForeignText
-from .localecodes import NO_DATA_LOCALE, english_name, has_data, parent_locale, parse_locale, text_direction
-from .project import MAX_SOURCE_BYTES
+from .localecodes import (NO_DATA_LOCALE, english_name, has_data, locale_data, parent_locale, parse_locale,
+                          text_direction)
+from .project import too_big
 from .yamlfile import Mapping, Scalar, parse_yaml, read_text
 
 __all__ = ["Catalog", "StringTable", "lookup_chain", "load_catalog", "load_table", "parse_locale", "placeholders"]
@@ -81,11 +80,8 @@ def _blank(node) -> bool:
 def load_table(path: Path, diags: Diagnostics) -> StringTable:
     """Read one strings file. Values are strings, or maps of plural forms; empty values are skipped."""
     table = StringTable(path)
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        diags.error(path, 0, 0, f"this file is {size // 1024} KB, more than the {MAX_SOURCE_BYTES // 1024} KB "
-                                "a strings file may have", "check that nothing was pasted twice: a strings file "
-                                "holds one line for each button and heading")
+    if too_big(path, diags, "a strings file", "check that nothing was pasted twice: a strings file holds one line "
+                                              "for each button and heading"):
         return table
     text = read_text(path, diags)
     node = parse_yaml(text, path, diags) if text is not None else None
@@ -154,16 +150,20 @@ def plural_categories(locale: str) -> set[str]:
 
 
 @functools.lru_cache(maxsize=64)
+def numbers_by_plural_form(locale: str) -> dict[str, tuple[int, ...]]:
+    """The whole numbers 0-1000, a million and two million, by the plural form ``locale`` gives them."""
+    rules = locale_data(locale)
+    numbers: dict[str, list[int]] = {}
+    for n in (*range(1001), 10 ** 6, 2 * 10 ** 6):
+        numbers.setdefault(rules.plural_form(n), []).append(n)
+    return {form: tuple(found) for form, found in numbers.items()}
+
+
 def single_number_forms(locale: str) -> frozenset[str]:
     """The plural forms a language uses for one number only, which a translation may write as a word
     (English ``one``: 1, "Read the story"; Arabic ``zero``, ``one``, ``two``). Russian ``one`` is also
     21 and 31, and French ``one`` 0 too, so there the number must be written with its placeholder."""
-    rules = parse_locale(locale) or Locale(NO_DATA_LOCALE)
-    numbers: dict[str, int] = {}
-    for n in (*range(1001), 10 ** 6, 2 * 10 ** 6):
-        form = rules.plural_form(n)
-        numbers[form] = numbers.get(form, 0) + 1
-    return frozenset(form for form, count in numbers.items() if count == 1)
+    return frozenset(form for form, numbers in numbers_by_plural_form(locale).items() if len(numbers) == 1)
 
 
 @dataclass
@@ -323,7 +323,7 @@ class Catalog:
         """``t(key, n=None, **params)``: the text for ``key`` in ``locale``, plural form chosen by ``n``
         (else by an integer ``count``), integer parameters written as numbers of the locale."""
         formats = formats or LocaleFormats(locale)
-        babel_locale = parse_locale(locale) or Locale(NO_DATA_LOCALE)
+        babel_locale = locale_data(locale)
         language = locale.split("-")[0].lower()
         plain: dict[str, str] = {}  # key -> text, for calls without n or params (most of a page's)
 
