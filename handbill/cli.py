@@ -62,7 +62,7 @@ def _add_serve_parser(commands) -> None:
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 means every network)")
     serve.add_argument("--port", type=_port, default=8000,
-                       help="the port to listen on, 1 to 65535 (default: 8000; 0: any free port)")
+                       help="the port to listen on, 1 to 65535, or 0 for any free port (default: 8000)")
     serve.add_argument("--drafts", action="store_true", help="also show stories marked draft: true")
     serve.add_argument("--no-cards", dest="cards", action="store_false", help="skip drawing share cards (faster)")
     serve.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -73,7 +73,7 @@ def _add_serve_parser(commands) -> None:
 def _port(text: str) -> int:
     """--port: a number a port can have (the operating system would quietly take 99999 as 34463)."""
     if not text.strip().isdigit() or not 0 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"the port must be a number from 1 to 65535, like 8000 (got {text})")
+        raise argparse.ArgumentTypeError(f"the port must be a number from 1 to 65535 (or 0: any free port), like 8000 (got {text})")
     return int(text)
 
 

@@ -38,6 +38,8 @@ _WRITE_ERRORS = [  # (errno codes, what went wrong, what to do) for OSErrors whi
      "choose a folder you can write to with --out"),
     ((errno.EBUSY, errno.EXDEV), "it cannot be replaced (is it a mount point?)",
      "choose a folder inside it with --out"),
+]
+_PLACE_ERRORS = [  # the same, only while the output folder's place is checked and made (not for a page's write)
     ((errno.ENAMETOOLONG,), "its name is too long", "choose a shorter name with --out, like site"),
     ((errno.ENOTDIR, errno.EEXIST), "a part of its path is a file, not a folder",
      "choose another folder with --out, for example site/ beside your content folder"),
@@ -75,7 +77,10 @@ def check_output_dir(out: Path, *, content: Path, protected: Sequence[Path] = ()
     try:
         _check_output_dir(out, Path(out).expanduser().resolve(), Path(content).resolve(), protected)
     except OSError as error:  # a name too long, a place no folder can be made (/proc/x)
-        raise _refused(error, out, left="") from error
+        refused = _refused(error, out, left="", place=True)
+        if refused is error:
+            raise
+        raise refused from error
 
 
 def _check_output_dir(out: Path, target: Path, content: Path, protected: Sequence[Path]) -> None:
@@ -107,9 +112,11 @@ def _check_output_dir(out: Path, target: Path, content: Path, protected: Sequenc
     _refuse_foreign(target)
 
 
-def _refused(error: OSError, out: Path, left: str = "; the previous site was left as it was") -> OSError | OutputRefused:
-    """The OutputRefused a volunteer can act on for an OSError about the output folder; other errors as they are."""
-    for codes, why, hint in _WRITE_ERRORS:
+def _refused(error: OSError, out: Path, left: str = "; the previous site was left as it was",
+             place: bool = False) -> OSError | OutputRefused:
+    """The OutputRefused a volunteer can act on for an OSError about the output folder; other errors as they are.
+    ``place``: the error came while the folder's place was checked or made, so a missing or bad path part is --out's."""
+    for codes, why, hint in _WRITE_ERRORS + (_PLACE_ERRORS if place else []):
         if error.errno in codes:
             return OutputRefused(f"could not write the site to {out}: {why.format(error.strerror)}{left}", hint)
     return error
@@ -158,7 +165,7 @@ class StagedOutput:
         self._ahead: FoldersAhead | None = None
 
     def __enter__(self) -> StagedOutput:
-        with self._output_errors():
+        with self._output_errors(place=True):
             self.out.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
         try:
@@ -169,7 +176,7 @@ class StagedOutput:
                                 "wait for it to finish, or stop it") from None
         self._lock_fd = fd
         try:
-            with self._output_errors():
+            with self._output_errors(place=True):
                 self._recover()
                 _refuse_foreign(self.out)
                 self._previous = previous_files(self.out, MARKER, MARKER_TEXT)
@@ -207,13 +214,13 @@ class StagedOutput:
             shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
 
     @contextlib.contextmanager
-    def _output_errors(self) -> Iterator[None]:
+    def _output_errors(self, place: bool = False) -> Iterator[None]:
         """Turn a full disk or an unwritable folder into an OutputRefused a volunteer can act on."""
         try:
             yield
         except OSError as error:
             self._failed = True
-            refused = _refused(error, self.out)
+            refused = _refused(error, self.out, place=place)
             if refused is error:
                 raise
             raise refused from error

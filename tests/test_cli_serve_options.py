@@ -17,7 +17,7 @@ def test_a_port_out_of_range_is_refused(make_project, capsys, monkeypatch, port)
     with pytest.raises(SystemExit) as usage:
         main(["serve", "--content", str(project / "content"), "--port", port])
     assert usage.value.code == 2
-    assert f"the port must be a number from 1 to 65535, like 8000 (got {port})" in capsys.readouterr().err
+    assert f"the port must be a number from 1 to 65535 (or 0: any free port), like 8000 (got {port})" in capsys.readouterr().err
     assert not (project / ".handbill-cache/preview").exists()
 
 
