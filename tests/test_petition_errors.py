@@ -1,6 +1,8 @@
 """Bad petition settings: every problem at once, each at its campaign.yaml line and column, with a hint."""
 from __future__ import annotations
 
+import pytest
+
 from conftest import MINIMAL, errors_of, run_build
 
 NO_ENDPOINT_SITE = "title: Test Site\nbase_url: https://example.org/\n"
@@ -185,23 +187,20 @@ def test_petition_settings_without_an_endpoint_are_a_warning(make_project):
             "shows no petition form\n") in stderr
 
 
-def test_a_service_that_does_not_answer_scripts_cannot_take_json(make_project):
-    blocks = problems(make_project, "title: W\npetition:\n  cors: false\n  encoding: json\n")
-    assert blocks == ["content/en/c/campaign.yaml:4:13: petition.encoding: a service that does not answer scripts "
-                      "(cors: false) only takes form encoding\n  hint: remove encoding, or write encoding: form"]
+NO_CORS = "a service that does not answer scripts (cors: false) only takes form encoding"
 
 
-def test_action_network_and_the_story_form_cannot_go_without_cors_either(make_project):
-    blocks = problems(make_project, "title: W\npetition:\n  provider: actionnetwork\n"
-                                    "  endpoint: https://actionnetwork.org/api/v2/petitions/abc/signatures\n"
-                                    "  page_url: https://actionnetwork.org/petitions/w\n  cors: false\n")
-    assert blocks == ["content/en/c/campaign.yaml:6:9: petition.cors: a service that does not answer scripts "
-                      "(cors: false) only takes form encoding\n  hint: remove cors: false"]
-    blocks = problems(make_project, "title: W\nstories:\n  submit:\n    endpoint: https://forms.example.org/s\n"
-                                    "    encoding: json\n    cors: false\n")
-    assert [b.split("\n")[0] for b in blocks] == [
-        "content/en/c/campaign.yaml:5:15: stories.submit.encoding: a service that does not answer scripts "
-        "(cors: false) only takes form encoding"]
+@pytest.mark.parametrize("campaign_yaml, where, hint", [
+    ("petition:\n  cors: false\n  encoding: json\n", "4:13: petition.encoding", "remove encoding, or write encoding: form"),
+    ("petition:\n  provider: actionnetwork\n  endpoint: https://actionnetwork.org/api/v2/petitions/abc/signatures\n"
+     "  page_url: https://actionnetwork.org/petitions/w\n  cors: false\n", "6:9: petition.cors", "remove cors: false"),
+    ("stories:\n  submit:\n    endpoint: https://forms.example.org/s\n    encoding: json\n    cors: false\n",
+     "5:15: stories.submit.encoding", "remove encoding, or write encoding: form"),
+])
+def test_json_cannot_go_to_a_service_that_does_not_answer_scripts(make_project, campaign_yaml, where, hint):
+    """Without CORS a script may send only what a plain form sends (Action Network always takes JSON)."""
+    assert problems(make_project, "title: W\n" + campaign_yaml) == [
+        f"content/en/c/campaign.yaml:{where}: {NO_CORS}\n  hint: {hint}"]
 
 
 def test_a_petition_block_without_an_endpoint_is_reported_once_at_the_original(make_project):
