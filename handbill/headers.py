@@ -30,8 +30,9 @@ def petition_origins(configs: Iterable[dict[str, Any]]) -> tuple[list[str], list
         provider = provider_named(config.get("provider"))
         endpoint = config.get("endpoint", "") if provider.needs_endpoint else ""
         if endpoint:
-            form_action.update([origin(endpoint), *REDIRECT_ORIGINS.get(origin(endpoint), ())])
-            connect.update([origin(endpoint), *REDIRECT_ORIGINS.get(origin(endpoint), ())])
+            service = [origin(endpoint), *REDIRECT_ORIGINS.get(origin(endpoint), ())]
+            form_action.update(service)
+            connect.update(service)
         if provider.name == "actionnetwork" and config.get("page_url"):
             form_action.add(origin(config["page_url"]))
         if config.get("count_url"):

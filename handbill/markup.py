@@ -181,9 +181,11 @@ def _open_note(text: str) -> int | None:
     in code (in a fenced block, or after an odd number of backticks on its line)."""
     closed = max((found + len(end) for end in ("-->", "--!>") if (found := text.rfind(end)) != -1), default=0)
     start = text.find("<!--", closed)
+    fences, counted_to = 0, 0  # the fences before `start`, counted once however many candidates there are
     while start != -1:
         line = text[text.rfind("\n", 0, start) + 1:start]
-        fences = sum(1 for _ in _FENCE.finditer(text, 0, start))
+        fences += sum(1 for _ in _FENCE.finditer(text, counted_to, start))
+        counted_to = start
         if not line.endswith("\\") and line.count("`") % 2 == 0 and fences % 2 == 0:
             return start
         start = text.find("<!--", start + 4)
