@@ -43,11 +43,12 @@ class _Plan:
 
 
 def card_settings(theme_dirs: tuple[Path, ...], project: Project, routes: Any, fonts: Any) -> tuple[Any, ...]:
-    """What every card plan reads besides its page: the theme's fonts and card style, the site's title,
-    default language, site.yaml's path, the content folder and the routes."""
+    """What every card plan reads besides its page: the theme's fonts and card style, the site's title and its
+    translations, the default language, site.yaml's path, the content folder and the routes."""
     styles = tuple((folder / "cards.yaml").read_bytes() if (folder / "cards.yaml").is_file() else None
                    for folder in theme_dirs)
-    return (theme_dirs, fonts, styles, project.site.title, project.site.default_locale, project.site.path,
+    return (theme_dirs, fonts, styles, project.site.title, project.site.translations, project.site.default_locale,
+            project.site.path,
             project.content, routes)
 
 

@@ -37,7 +37,7 @@ from .yamlfile import parse_yaml, read_text
 if TYPE_CHECKING:
     from .assets import AssetStore
     from .pages import PlannedPage
-    from .project import Project
+    from .project import Project, SiteText
     from .routes import Routes
     from .views import EntryView
 
@@ -206,10 +206,11 @@ def best_ink(color: str) -> str:
 class CardPlanner:
     """Makes the CardJob of each story and campaign page, and reports what cannot be drawn."""
 
-    def __init__(self, theme_dirs: tuple[Path, ...], site_title: str, site_dir: str, diags: Diagnostics):
+    def __init__(self, theme_dirs: tuple[Path, ...], diags: Diagnostics):
         self.fonts = load_fonts(theme_dirs)
         self.style = load_style(theme_dirs, diags)
-        self.site_title, self.site_dir, self.diags = site_title, site_dir, diags
+        self.diags = diags
+        self._site_names: dict[SiteText, Phrase | None] = {}
         self.raqm = bool(features.check("raqm"))
         self._raqm_reported = False
 
@@ -266,10 +267,18 @@ class CardPlanner:
         self.diags.warning(*where, f"the share card cannot show the {what}: {reason}; {instead}",
                            _font_hint(missing) if missing else f"write the {what} in words")
 
+    def site_name(self, shown: SiteText) -> Phrase | None:
+        """The site's title as the cards of a language show it: worked out, and warned about, once."""
+        if shown not in self._site_names:
+            direction = base_direction(shown.text, text_direction(shown.lang))
+            where = (shown.path or Path("site.yaml"), shown.line, 0)
+            self._site_names[shown] = self.text(shown.text, shown.lang, direction, where, "site title", REGULAR)
+        return self._site_names[shown]
+
     def spec(self, *, headline: Phrase, quote: bool, byline: Phrase | None, label: Phrase | None,
-             cta: Phrase | None, colors: dict[str, str], photo: bytes | None, site_path: Path) -> CardSpec:
-        site = self.text(self.site_title, "", self.site_dir, (site_path, 0, 0), "site title", REGULAR) \
-            if self.style.site_name else None
+             cta: Phrase | None, colors: dict[str, str], photo: bytes | None, site: SiteText) -> CardSpec:
+        """``site``: the site's title in the page's language, shown at the bottom when the theme says so."""
+        site = self.site_name(site) if self.style.site_name else None
         color = colors.get("primary") or self.style.color
         return CardSpec(CARD_SIZE, headline, quote, byline, label, site, cta, color,
                         colors.get("accent") or self.style.accent, self.style.overlay, photo, self.fonts, self.raqm)
@@ -279,8 +288,7 @@ def plan_cards(pages: list[PlannedPage], project: Project, theme_dirs: tuple[Pat
                assets: AssetStore, translators: Callable[[str], Callable[..., str]],
                diags: Diagnostics) -> dict[str, CardJob]:
     """The share card of every story and campaign page, by the page's path."""
-    title = project.site.title
-    planner = CardPlanner(theme_dirs, title, base_direction(title, text_direction(project.site.default_locale)), diags)
+    planner = CardPlanner(theme_dirs, diags)
     site_path = project.site.path or project.content / "site.yaml"
     jobs: dict[str, CardJob] = {}
 
@@ -315,7 +323,7 @@ def plan_cards(pages: list[PlannedPage], project: Project, theme_dirs: tuple[Pat
             byline = text(story, "author", f"\u2014 {story.author}", "author", REGULAR) if clean(story.author) else None
             spec = planner.spec(headline=headline, quote=key == "quote", byline=byline,
                                 label=text(campaign, "title", campaign.title, "campaign title"), cta=None,
-                                colors=colors, photo=photo(story), site_path=site_path)
+                                colors=colors, photo=photo(story), site=project.site.text_in("title", page.locale))
             alt = headline.text + (f" {byline.text}" if byline else "")
             jobs[page.path] = CardJob(routes.story_card(page.locale, story.campaign, story.slug), spec, alt,
                                       where(story, key)[0])
@@ -326,7 +334,7 @@ def plan_cards(pages: list[PlannedPage], project: Project, theme_dirs: tuple[Pat
             cta = planner.text(translators(page.locale)("sign_cta"), page.locale, text_direction(page.locale), (site_path, 0, 0),
                                "button text")
             spec = planner.spec(headline=headline, quote=False, byline=None, label=None, cta=cta, colors=colors,
-                                photo=photo(campaign), site_path=site_path)
+                                photo=photo(campaign), site=project.site.text_in("title", page.locale))
             alt = headline.text + (f". {cta.text}" if cta else "")
             jobs[page.path] = CardJob(routes.campaign_card(page.locale, campaign.campaign), spec, alt,
                                       where(campaign, "title")[0])

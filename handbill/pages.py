@@ -203,9 +203,8 @@ class Planner:
         stories = {c.campaign: [self.view(s, keys) for s in site.stories.get(c.campaign, [])] for c in site.campaigns}
         pages = [self.view(p, keys) for p in site.pages]
         privacy = next((p for p in pages if p.slug == "privacy"), None)
-        site_title = self.project.site.title
-        self.pages.append(PlannedPage(("home",), locale, r.home(locale), "home.html", site_title,
-                                      self.project.site.description,
+        shown = site_in(self.project.site, locale)
+        self.pages.append(PlannedPage(("home",), locale, r.home(locale), "home.html", shown.title, shown.description,
                                       context={"campaigns": campaigns, "stories": stories}))
         for entry, campaign in zip(site.campaigns, campaigns):
             its_stories = stories[campaign.campaign]
@@ -285,6 +284,7 @@ class PageRenderer:
         self.home_and_feed = {code: (routes.href(routes.home(code)), routes.href(routes.feed(code))) for code in sites}
         self._switchers: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # ident -> (code, href) of each language
         self._locale_inputs: dict[str, dict[str, Any]] = {}
+        self._sites: dict[str, SiteInLocale] = {}
         self._translators: dict[str, Callable[..., str]] = {}
 
     def asset_href(self, name: str) -> str:
@@ -375,6 +375,16 @@ class PageRenderer:
                 "nav": nav, "footer_pages": footer}
         return inputs
 
+    def site_in(self, locale: str) -> SiteInLocale:
+        """``site`` for the templates of ``locale``: its settings, and its texts in that language (only that
+        language's translation of them, so one language's new title leaves the others' pages as they were)."""
+        site = self._sites.get(locale)
+        if site is None:
+            config = self.project.site
+            own = replace(config, translations=tuple(t for t in config.translations if t.locale == locale))
+            site = self._sites[locale] = site_in(own, locale)
+        return site
+
     def shared_inputs(self, locale: str) -> tuple[Any, ...]:
         """Plain data that decides everything else a template of ``locale`` sees: :meth:`locale_inputs`,
         the site, ``t`` (the strings), ``formats``, ``url``, ``abs_url`` and ``asset`` (the routes and
@@ -383,7 +393,7 @@ class PageRenderer:
         Whatever :meth:`render` adds to the context beside :meth:`page_inputs` must be covered here.
         """
         catalog = self.catalog
-        return (self.locale_inputs(locale), self.project.site, locale, self.formats[locale], self.routes,
+        return (self.locale_inputs(locale), self.site_in(locale), locale, self.formats[locale], self.routes,
                 dict(self.static_versions), catalog.default_locale, catalog.content, catalog.theme_tables,
                 catalog.overrides)
 
@@ -395,7 +405,7 @@ class PageRenderer:
         if strings_used is not None:
             t = _noting(t, strings_used)
         context = {
-            "site": site_in(self.project.site, page.locale), "t": t, "formats": self.formats[page.locale],
+            "site": self.site_in(page.locale), "t": t, "formats": self.formats[page.locale],
             "url": self.routes.href, "abs_url": self.routes.absolute, "asset": self.asset_href,
             **self.locale_inputs(page.locale), **self.page_inputs(page),
         }
@@ -417,14 +427,16 @@ class SiteInLocale:
 
 
 def site_in(config: SiteConfig, locale: str) -> SiteInLocale:
-    default = config.default_locale
-    if locale.split("-")[0].lower() == default.split("-")[0].lower():
-        return SiteInLocale(config, config.title, config.description)
+    """The site as ``locale``'s pages show it: the title and description translated for it (content/<locale>/
+    site.yaml), else the original's, marked with their language when it is not the page's."""
+    return SiteInLocale(config, _site_text(config, "title", locale), _site_text(config, "description", locale))
 
-    def marked(text: str) -> str:
-        return ForeignText(text, default, text_direction(default)) if text else text
 
-    return SiteInLocale(config, marked(config.title), marked(config.description))
+def _site_text(config: SiteConfig, key: str, locale: str) -> str:
+    shown = config.text_in(key, locale)
+    if not shown.text or shown.lang.split("-")[0].lower() == locale.split("-")[0].lower():
+        return shown.text
+    return ForeignText(shown.text, shown.lang, text_direction(shown.lang))
 
 
 @functools.lru_cache(maxsize=256)

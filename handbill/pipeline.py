@@ -329,7 +329,7 @@ def _add_feeds(files, project: Project, routes: Routes, catalog, *, planner_view
         items = sorted(by_locale.get(locale, []), key=lambda i: (i.date.toordinal() if i.date else 0, i.url), reverse=True)
         t = catalog.translator(locale)
         feed_path = routes.feed(locale)
-        _put(files, feed_path, atom_feed(title=t("feed_title", site=project.site.title), feed_url=routes.absolute(feed_path),
+        _put(files, feed_path, atom_feed(title=t("feed_title", site=project.site.text_in("title", locale).text), feed_url=routes.absolute(feed_path),
                                          home_url=routes.absolute(routes.home(locale)), lang=locale,
                                          items=items[:FEED_SIZE]).encode())
 

@@ -5,6 +5,7 @@ This is the I/O edge of the pipeline for content: it reads files, checks them ag
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, Callable
 
 from .diagnostics import Diagnostics
 from .parsecache import ParseCache
-from .schema import CAMPAIGN, PAGE, SITE, STORY, Field, Parsed, convert, has_key, url_problem, web_address
+from .schema import CAMPAIGN, PAGE, SITE, SITE_TEXTS, STORY, Field, Parsed, convert, has_key, url_problem, web_address
 from .sources import RESERVED, ContentFile, Inventory, check_slug, scan
 from .localecodes import canonical_code, check_code, is_locale_code, top_folder_problem
 from .text import strip_controls, visible_name
@@ -21,6 +22,25 @@ from .yamlfile import Mapping, parse_yaml, read_text, split_front_matter
 
 MAX_SOURCE_BYTES = 256 * 1024  # a story longer than this is almost certainly a pasting accident
 DEFAULT_BASE_URL = "https://example.org/"
+
+
+@dataclass(frozen=True)
+class SiteText:
+    """One of site.yaml's texts (its title, its description) as the pages of one language show it."""
+
+    text: str
+    lang: str  # the language it is written in: the page's, when it is translated
+    path: Path | None  # the file and line it was written at, for problems with it
+    line: int
+
+
+@dataclass(frozen=True)
+class SiteTranslation:
+    """content/<locale>/site.yaml: the site's title and description in that language."""
+
+    locale: str
+    path: Path
+    data: Parsed
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,14 @@ class SiteConfig:
     share: dict[str, Any]
     markdown: str = "commonmark"  # the Markdown engine: commonmark (GitHub's flavour) or python-markdown
     stories_per_page: int | None = None  # a campaign's list of stories, page by page (0: one page; None: not set)
+    translations: tuple[SiteTranslation, ...] = ()  # the title and description in other languages
+
+    def text_in(self, key: str, locale: str) -> SiteText:
+        """``title`` or ``description`` for the pages of ``locale``: its translation, else the original."""
+        for translation in self.translations:
+            if translation.locale == locale and translation.data.values.get(key):
+                return SiteText(translation.data.values[key], locale, translation.path, translation.data.where(key)[0])
+        return SiteText(getattr(self, key), self.default_locale, self.path, self.data.where(key)[0])
 
 
 @dataclass(frozen=True)
@@ -224,6 +252,7 @@ def load_project(content: Path, diags: Diagnostics, *, base_url: str | None = No
     if scanned is not None:
         scanned(site, inv)
     _check_top_folders(inv, site, diags)
+    site = dataclasses.replace(site, translations=_load_site_translations(inv, site, diags, cache))
     project = Project(content, site, inv)
     for locale, files in inv.files.items():
         loaded: dict[str, Source] = {}
@@ -251,6 +280,38 @@ def load_project(content: Path, diags: Diagnostics, *, base_url: str | None = No
         project.sources[locale] = loaded
         _check_url_clashes(loaded, diags)
     return project
+
+
+def _load_site_translations(inv: Inventory, site: SiteConfig, diags: Diagnostics,
+                            cache: ParseCache | None) -> tuple[SiteTranslation, ...]:
+    """Each language folder's site.yaml: the site's title and description in that language, and nothing else."""
+    found = []
+    settings = diags.display_path(inv.root / "site.yaml")
+    for locale, path in sorted(inv.site_texts.items()):
+        if locale == site.default_locale:
+            diags.warning(path, 0, 0, "this file is not read: the site's own title and description, in its default "
+                          f"language, are the ones in {settings}", f"write them in {settings} and delete this file; "
+                          "a site.yaml in another language's folder translates them")
+            continue
+        node = _read_yaml_file(path, diags, cache)
+        data = convert(node, SITE, path, diags, partial=True)
+        for key in data.values:
+            if key in SITE_TEXTS:
+                continue
+            spec = SITE.keys.get(key) if SITE.keys else None
+            value = data.values[key]
+            where = f"for this language in {settings}, like {key}: {{{locale}: {_yaml_scalar(value['*'])}}}" \
+                if spec is not None and spec.kind == "per_locale" and isinstance(value, dict) and list(value) == ["*"] \
+                else f"in {settings}"
+            diags.warning(path, *data.where(key), f"`{key}` is a setting of the whole site, so it is not read here",
+                          f"set it {where}; a language folder's site.yaml only translates the title and the description")
+        texts = {key: value for key, value in data.values.items() if key in SITE_TEXTS}
+        found.append(SiteTranslation(locale, path, dataclasses.replace(data, values=texts)))
+    return tuple(found)
+
+
+def _yaml_scalar(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _check_url_clashes(loaded: dict[str, Source], diags: Diagnostics) -> None:

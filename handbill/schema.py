@@ -131,6 +131,9 @@ SITE = Field("map", keys={
     "stories_per_page": Field("int", example="24"),  # a campaign's list of stories, page by page; 0: all on one
 })
 
+# What content/<locale>/site.yaml may say: the site's title and description in that language.
+SITE_TEXTS = ("title", "description")
+
 # The original's text a translation was made from (see handbill/translation.py): tells `check` it went stale.
 SOURCE_HASH = Field("str", example="3f2a9c1b7d0e")
 

@@ -94,7 +94,6 @@ def add_share(pages: list[PlannedPage], cards: dict[str, CardJob], project: Proj
     ``card_key``: the cache key of a card (default ``card.spec.key()``; the card memo knows it already).
     """
     site_share = project.site.share
-    home = routes.absolute(routes.home(project.site.default_locale))
     labels: dict[tuple[str, str], str] = {}  # (locale, network) -> the link's label, asked once per build
 
     def label(locale: str, network: str) -> str:
@@ -113,7 +112,8 @@ def add_share(pages: list[PlannedPage], cards: dict[str, CardJob], project: Proj
         card = cards.get(page.path)
         image = ShareImage(f"{routes.absolute(card.path)}?v={(card_key or _spec_key)(card)[:10]}", card.width,
                            card.height, card.alt) if card is not None else None
-        made_of = (story, campaign, project.site.title, home, networks, tuple(settings.get("hashtags", [])),
+        home = routes.absolute(routes.home(page.locale))  # the site in the page's language, by its name there
+        made_of = (story, campaign, project.site.text_in("title", page.locale).text, home, networks, tuple(settings.get("hashtags", [])),
                    settings.get("text"), image, tuple(label(page.locale, network) for network in networks))
         if memo is None:
             page.context["share"] = LaterShare(made_of)  # worked out by the process that renders the page

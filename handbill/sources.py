@@ -41,7 +41,7 @@ class ContentFile:
     path: Path  # on disk
     locale: str  # the folder it sits in
     rel: str  # POSIX path inside the locale folder: the translation key
-    kind: str  # campaign | story | page | strings | asset | other
+    kind: str  # campaign | story | page | strings | site | asset | other
     campaign: str = ""  # campaign slug, for campaign, story and campaign assets
     slug: str = ""  # story or page slug
 
@@ -52,6 +52,7 @@ class Inventory:
 
     root: Path
     site_yaml: Path | None = None
+    site_texts: dict[str, Path] = field(default_factory=dict)  # locale -> its site.yaml: the site's title, translated
     locale_dirs: dict[str, Path] = field(default_factory=dict)
     files: dict[str, dict[str, ContentFile]] = field(default_factory=dict)  # locale -> rel -> file
     media: dict[str, Path] = field(default_factory=dict)  # rel under media/ -> path
@@ -207,7 +208,7 @@ def _misplaced(rel: str, folder: Path, diags: Diagnostics) -> tuple[str, str] | 
     shown = visible_name(diags.display_path(folder))
     if not name.endswith(STORY_SUFFIX):
         known = {"campaign.yml": "campaign.yaml", "campaign.yaml": "campaign.yaml", "strings.yml": "strings.yaml",
-                 "strings.yaml": "strings.yaml"}.get(name.lower())
+                 "strings.yaml": "strings.yaml", "site.yml": "site.yaml", "site.yaml": "site.yaml"}.get(name.lower())
         if known and len(parts) == (2 if known == "campaign.yaml" else 1):
             return "this settings file is not read", f"rename it to {known}"
         if known == "campaign.yaml" and len(parts) == 1:
@@ -216,8 +217,9 @@ def _misplaced(rel: str, folder: Path, diags: Diagnostics) -> tuple[str, str] | 
         if name == "campaign.yaml" and len(parts) > 2:
             return ("this settings file is not read", f"a campaign's settings are in its folder's campaign.yaml, "
                                                       f"like {shown}/{parts[0]}/campaign.yaml")
-        if name in ("site.yaml", "site.yml"):
-            return "this settings file is not read", "site.yaml goes in the content folder itself, beside the language folders"
+        if known == "site.yaml":
+            return ("this settings file is not read", "the site's settings go in site.yaml in the content folder itself; "
+                                                      f"the site's title in another language goes in {shown}/site.yaml")
         return None
     if len(parts) == 2 and parts[0] != "stories" and (folder / rel.split("/")[0] / "campaign.yaml").is_file():
         return ("this Markdown file is not published",
@@ -237,6 +239,8 @@ def classify(rel: str) -> tuple[str, str, str]:
     parts = rel.split("/")
     if rel == "strings.yaml":
         return "strings", "", ""
+    if rel == "site.yaml":
+        return "site", "", ""
     if len(parts) == 2 and parts[0] == "pages" and parts[1].endswith(STORY_SUFFIX):
         return "page", "", parts[1][: -len(STORY_SUFFIX)]
     if len(parts) == 2 and parts[1] == "campaign.yaml":
@@ -273,7 +277,9 @@ def scan(root: Path, locale_names: set[str], diags: Diagnostics) -> Inventory:
                     inv.media[rel] = path
         elif entry.name in locale_names:
             inv.locale_dirs[entry.name] = entry
-            inv.files[entry.name] = _scan_locale(entry, root, diags)
+            files = inv.files[entry.name] = _scan_locale(entry, root, diags)
+            if "site.yaml" in files:  # not a page to publish: read with the site's settings
+                inv.site_texts[entry.name] = files.pop("site.yaml").path
         else:
             inv.other_dirs.append(entry)
     return inv
@@ -360,7 +366,7 @@ def _without_clashes(folder: Path, paths: list[Path], diags: Diagnostics) -> lis
 def _reading_order(rel: str) -> tuple[bool, bool, bool, str]:
     """Which of two clashing names to read: one handbill reads by its name (a campaign.yaml, a story), then one in
     Unicode's usual form (NFC), then one in lower case, then the first by name."""
-    return (classify(rel)[0] not in ("campaign", "story", "page", "strings"), unicodedata.normalize("NFC", rel) != rel,
+    return (classify(rel)[0] not in ("campaign", "story", "page", "strings", "site"), unicodedata.normalize("NFC", rel) != rel,
             rel.lower() != rel, rel)
 
 

@@ -26,7 +26,7 @@ from .localecodes import canonical_code, check_code, english_name, native_name
 from .locales import SPECS, fallback_policy
 from .project import Project, Source, load_project
 from .scaffold import content_option, yaml_text
-from .schema import Field
+from .schema import SITE_TEXTS, Field
 from .strings import PLURAL_FORMS, Catalog, load_catalog, plural_categories
 from .theme import load_theme
 from .yamlfile import Mapping, Scalar, Sequence, parse_yaml, split_front_matter
@@ -113,6 +113,7 @@ class LocaleReport:
     orphans: list[str] = field(default_factory=list)  # translations without an original
     strings_total: int = 0
     strings_missing: list[str] = field(default_factory=list)
+    site_texts_missing: list[str] = field(default_factory=list)  # title, description: shown in the default language
 
     def with_state(self, *states: str) -> list[str]:
         return [f.rel for f in self.files if f.state in states]
@@ -137,6 +138,9 @@ def locale_reports(project: Project, catalog: Catalog, *, drafts: bool = False) 
         is_default = locale == default
         report = LocaleReport(locale, is_default, "fallback" if is_default else fallback_policy(project, locale),
                               strings_total=len(all_keys), strings_missing=catalog.missing(locale))
+        if not is_default:
+            report.site_texts_missing = [key for key in SITE_TEXTS if getattr(project.site, key)
+                                         and project.site.text_in(key, locale).lang != locale]
         translations = project.sources.get(locale, {})
         for rel in originals:
             if is_default:
@@ -184,6 +188,9 @@ def format_reports(reports: list[LocaleReport], default: str, folder: str = "con
                 out += [f"    {folder}/{r.locale}/{rel}" for rel in rels]
         if r.strings_missing:
             out.append(f"  UI strings not translated ({len(r.strings_missing)}): " + ", ".join(r.strings_missing))
+        if r.site_texts_missing:
+            out.append(f"  the site's {' and '.join(r.site_texts_missing)} not translated: write "
+                       f"{'them' if len(r.site_texts_missing) > 1 else 'it'} in {folder}/{r.locale}/site.yaml")
         out.append("")
     if any(r.with_state(UNMARKED) for r in reports):
         out.append("hint: after checking a translation against its original, run "
@@ -385,12 +392,16 @@ def new_locale(content: Path, code: str) -> Outcome:
         out.messages.append(f"Created {target}: the theme translates all {len(catalog.keys)} UI strings already." if not left
                             else f"Created {target}: {left} of {len(catalog.keys)} UI strings to translate"
                             + (" (the theme translates the others already)." if left < len(catalog.keys) else "."))
+    site_texts = folder / "site.yaml"
+    if not site_texts.exists():
+        _new_site_texts(project, site_texts, fixed, out)
     listed = project.site.data.values.get("locales")
     steps = []
     if listed and fixed not in listed:
         steps.append(f"Add {fixed} to `locales:` in {content}/site.yaml, like: locales: [{', '.join([*listed, fixed])}]")
     to_fill = bool(catalog.missing(fixed))
     steps += [
+        f"Translate the site's title and description in {site_texts}.",
         f"Translate the UI strings: fill in the empty values in {target}." if to_fill else
         f"The theme translates every UI string already; change any of them in {target}.",
         f"Translate a page: `python build.py new translation {fixed} FILE{content_option(content)}` copies an original from "
@@ -403,6 +414,28 @@ def new_locale(content: Path, code: str) -> Outcome:
     ]
     out.messages.append("Next:\n" + "\n".join(f"  {i}. {step}" for i, step in enumerate(steps, 1)))
     return out
+
+
+def _new_site_texts(project: Project, target: Path, code: str, out: Outcome) -> None:
+    """``new translation CODE site.yaml``: the file that translates the site's title and description."""
+    if target.exists():
+        out.code = 1
+        out.messages.append(f"error: {target} exists already; it was left as it is")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(site_texts_template(project, code), encoding="utf-8")
+    out.messages.append(f"Created {target}: translate the site's title and description in it.")
+
+
+def site_texts_template(project: Project, code: str) -> str:
+    """content/<code>/site.yaml as `new locale` writes it: the original title and description, commented
+    out, so the site shows the originals until a translator writes theirs."""
+    site, default = project.site, english_name(project.site.default_locale)
+    lines = [f"# The site's title and description in {english_name(code)}: on every page, in the feed and on",
+             "# the share cards. Translate them, then delete the # at the start of the line. Until then the",
+             f"# {default} ones are shown. (The site's settings stay in site.yaml in the content folder.)"]
+    lines += [f"# {key}: {yaml_text(getattr(site, key))}" for key in SITE_TEXTS if getattr(site, key)]
+    return "\n".join(lines) + "\n"
 
 
 def text_only(text: str, node: Mapping, spec: Field, first_line: int = 1) -> list[str]:
@@ -524,6 +557,9 @@ def new_translation(content: Path, code: str, files: list[str]) -> Outcome:
     for name in files:
         rel = _original_rel(content, default, code, name)
         original = originals.get(rel)
+        if rel == "site.yaml" or Path(name).resolve() == (content / "site.yaml").resolve():
+            _new_site_texts(project, content / code / "site.yaml", code, out)
+            continue
         if original is None:
             out.code = 1
             out.messages.append(f"error: {name}: there is no original {folder}/{default}/{rel}\n"

@@ -101,7 +101,7 @@ def test_a_warm_build_reports_the_same_problems(make_project):
 
 @pytest.mark.parametrize("change", [
     "story text", "story front matter", "linked story renamed", "photo replaced", "template", "strings",
-    "site.yaml", "base_url", "campaign body", "translation added",
+    "site.yaml", "site title translated", "base_url", "campaign body", "translation added",
 ])
 def test_a_changed_input_gives_the_clean_build_of_the_changed_site(make_project, change):
     project = make_project(WORLD)
@@ -122,6 +122,8 @@ def test_a_changed_input_gives_the_clean_build_of_the_changed_site(make_project,
         edit(content / "sv/strings.yaml", "Läs vidare", "Läs mer här")
     elif change == "site.yaml":
         edit(content / "site.yaml", "title: Test Site", "title: Renamed Site")
+    elif change == "site title translated":
+        (content / "sv/site.yaml").write_text("title: Testsajten\n", encoding="utf-8")
     elif change == "base_url":
         edit(content / "site.yaml", "base_url: https://example.org/", "base_url: https://example.org/sub/")
     elif change == "campaign body":

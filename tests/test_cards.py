@@ -14,6 +14,7 @@ from handbill.cards import (CARD_SIZE, PADDING, CardJob, CardPlanner, best_ink, 
                             overlay_strength)
 from handbill.cache import FileCache
 from handbill.fonts import BOLD, ELLIPSIS, REGULAR, Phrase, Typesetter, coverage, load_fonts, runs, script_of, shape
+from handbill.project import SiteText
 from handbill.theme import default_theme_dir
 
 THEME = (default_theme_dir(),)
@@ -22,7 +23,7 @@ ARABIC_QUOTE = "كان عليّ أن أختار بين طفلي وعملي — M
 
 
 def planner(diags: Diagnostics | None = None) -> CardPlanner:
-    return CardPlanner(THEME, "Test Site", "ltr", diags or Diagnostics())
+    return CardPlanner(THEME, diags or Diagnostics())
 
 
 def spec(headline: str = "I had to choose between my baby and my job.", *, lang: str = "en", direction: str = "ltr",
@@ -32,7 +33,7 @@ def spec(headline: str = "I had to choose between my baby and my job.", *, lang:
                   byline=p.text("\u2014 Maria, Ohio", lang, direction, HERE, "author", REGULAR),
                   label=p.text(label, "en", "ltr", HERE, "campaign"), cta=None,
                   colors=colors if colors is not None else {"primary": "#1d3557"}, photo=photo,
-                  site_path=Path("site.yaml"))
+                  site=SiteText("Test Site", "en", Path("site.yaml"), 1))
 
 
 def image_of(data: bytes) -> Image.Image:

@@ -228,6 +228,7 @@ EDITS = {  # name -> (file under the project, old text, new text); each applied 
     "campaign.yaml": ("content/en/c/campaign.yaml", "Water for every school.", "Water for every school, now."),
     "a translation's campaign.yaml": ("content/sv/c/campaign.yaml", "Rent vatten", "Rent vatten nu"),
     "strings.yaml": ("content/sv/strings.yaml", None, "read_more: Läs vidare\n"),
+    "a language's site.yaml (the title in Swedish)": ("content/sv/site.yaml", None, "title: Testsajten\n"),
     "site.yaml": ("content/site.yaml", "title: Test Site", "title: Renamed Site"),
     "a template": ("themes/mine/templates/story.html", "v1", "v2"),
 }
