@@ -42,6 +42,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html as htmllib
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -63,7 +64,7 @@ INLINE_TAGS = frozenset(
     "a abbr b bdi bdo br cite code del em i ins kbd mark q s small span strong sub sup u".split()
 )
 ALLOWED_TAGS = INLINE_TAGS | frozenset(
-    "p hr h1 h2 h3 h4 h5 h6 blockquote pre ul ol li dl dt dd img video figure figcaption"
+    "p hr h1 h2 h3 h4 h5 h6 blockquote pre ul ol li dl dt dd img video track figure figcaption"
     " table thead tbody tfoot tr th td caption div section".split()
 )
 _ID_CLASS = {"id", "class"}
@@ -71,6 +72,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title", "id", "class", "rel", "aria-label"},  # aria-label: cmark's footnote back links
     "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding", "class"},
     "video": {"src", "controls", "preload", "poster", "width", "height", "aria-label"},  # aria-label: its description
+    "track": {"kind", "src", "srclang", "label", "default"},  # only the rewriter's: a pasted <track> is removed
     "th": {"align", "colspan", "rowspan", "style"},  # style: only text-align survives
     "td": {"align", "colspan", "rowspan", "style"},
     **{f"h{n}": {"id"} for n in range(1, 7)},
@@ -438,8 +440,8 @@ _WARNED_TAGS = {  # tags a volunteer may paste in, what we say about their remov
     "form input button select textarea": ("pasted forms never reach the page",
                                           "delete it; the campaign page has the petition form"),
     "meta base link": ("it has no place in the text", "delete it; page settings come from the front matter"),
-    "track": ("handbill does not publish captions files (.vtt) yet",
-              "write what is said in the video in the text, or link to a copy with captions on YouTube or Vimeo"),
+    "track": ("a video's captions are found by their file name",
+              "save the captions beside the video, named after it: maria.vtt, or maria.sv.vtt for each language"),
 }
 _TAG_WARNINGS = {tag: texts for tags, texts in _WARNED_TAGS.items() for tag in tags.split()}
 
@@ -526,6 +528,8 @@ class _Rewriter(HTMLParser):
         """The tag's new HTML, None to keep it. ``alone``: an <img> that is all of its paragraph."""
         if tag == "a" and attrs.get("href") is not None:
             return _start_tag("a", self._link(attrs))
+        if tag == "track":
+            return ""  # (told in _warn_unsafe) its file would not be published; captions files are found by name
         if tag not in ("img", "video") or self._resolver is None:
             return None
         src = attrs.get("src") or ""
@@ -538,9 +542,10 @@ class _Rewriter(HTMLParser):
             if resolved is None:
                 return ""  # the resolver reported it; a broken image is dropped
             if tag == "video":
-                return _start_tag("video", {**attrs, "src": resolved["src"]})
+                return _start_tag("video", {**attrs, "src": resolved["src"]}) + _track_tags(resolved.get("tracks"))
             if _split(src).path.lower().endswith(VIDEO_SUFFIXES):
-                return _video_tag(resolved["src"], " ".join((attrs.get("alt") or "").split()), alone)
+                return _video_tag(resolved["src"], " ".join((attrs.get("alt") or "").split()), alone,
+                                  resolved.get("tracks"))
             kept = {k: v for k, v in attrs.items() if k not in ("src", "srcset", "sizes")}
             if not (kept.get("alt") or "").strip():
                 self._undescribed(kept.get("alt"), reference.line)
@@ -683,12 +688,21 @@ def _start_tag(tag: str, attrs: dict[str, str | None]) -> str:
     return f"<{' '.join(parts)}>"
 
 
-def _video_tag(src: str, description: str, alone: bool) -> str:
+def _video_tag(src: str, description: str, alone: bool, tracks: str | None = None) -> str:
     """A video file written as a picture: a player, with a download link for a browser without one (its text
     a marker: see markdown_engines.ui_text). Its description names it: the caption of a figure when the
-    picture was a paragraph of its own (``alone``), else (a figure cannot stand in a line of text) its aria-label."""
+    picture was a paragraph of its own (``alone``), else (a figure cannot stand in a line of text) its aria-label.
+    ``tracks``: its captions files, as the resolver gives them."""
     figure = bool(description) and alone
     video = _start_tag("video", {"controls": None, "preload": "metadata", "src": src,
                                  **({"aria-label": description} if description and not figure else {})})
+    video += _track_tags(tracks)
     video += f'{_start_tag("a", {"href": src})}{ui_text("video_download")}</a></video>'
     return f"<figure>{video}<figcaption>{htmllib.escape(description)}</figcaption></figure>" if figure else video
+
+
+def _track_tags(tracks: str | None) -> str:
+    """The <track> of each captions file: ``tracks`` is the resolver's JSON ``[[href, language, label, on], ...]``."""
+    return "".join(_start_tag("track", {"kind": "captions", "src": href, "srclang": lang, "label": label,
+                                        **({"default": None} if on else {})})
+                   for href, lang, label, on in json.loads(tracks or "[]"))

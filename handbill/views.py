@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .assets import AssetProblem, AssetStore, similar_name
+from .captions import find_captions
 from .diagnostics import Diagnostics
 from .photos import IMAGE_SUFFIXES, ImageProblem
 from .locales import Entry
@@ -22,6 +24,7 @@ from .recent import Recent
 from .routes import Routes
 from .text import strip_controls
 from .formats import LocaleFormats
+from .localecodes import native_name
 from .localecodes import text_direction as _direction
 
 VIDEO_SUFFIXES = (".mp4", ".webm")
@@ -87,6 +90,8 @@ class EntryResolver:
         self.routes, self.assets, self.diags = routes, assets, diags
         self.locale_dir = locale_dirs[entry.text_locale]
         self.default_dir = locale_dirs.get(default_locale, self.locale_dir)
+        self.page_dir = locale_dirs.get(entry.locale, self.locale_dir)  # a fallback page's language: its own folder
+        self.default_locale = default_locale
 
     def base_dirs(self) -> list[Path]:
         """This file's folder, then the same folder in the default locale."""
@@ -166,7 +171,7 @@ class EntryResolver:
         try:
             path = self.assets.find(ref.target, self.base_dirs(), percent_encoded=False)
             if path.suffix.lower() in VIDEO_SUFFIXES:
-                return {"src": self.routes.href(self.assets.file(path).path)}
+                return {"src": self.routes.href(self.assets.file(path).path), **self._captions(path, ref)}
             published = self.assets.image(path)
         except (AssetProblem, ImageProblem) as problem:
             self.diags.error(self.source_path, ref.line, 0, problem.message, problem.hint)
@@ -175,6 +180,40 @@ class EntryResolver:
         return {"src": self.routes.href(published.path), "width": str(published.width),
                 "height": str(published.height), "loading": "lazy", "decoding": "async",
                 **({"srcset": srcset, "sizes": BODY_IMAGE_SIZES} if srcset else {})}
+
+
+    def _captions(self, video: Path, ref: Reference) -> dict[str, str]:
+        """``{"tracks": ...}``: the video's captions files (see captions.py), published, as JSON
+        ``[[href, language, label, on by default], ...]``; {} when it has none."""
+        language_dirs = {self.entry.locale: self.page_dir, self.entry.text_locale: self.locale_dir,
+                         self.default_locale: self.default_dir}  # looked in in this order
+        folders = [(video.parent, self.entry.text_locale)]  # (a video in media/: beside it only)
+        for folder in language_dirs.values():
+            try:
+                inside = video.parent.relative_to(folder.resolve())
+            except ValueError:
+                continue
+            folders = [(each / inside, locale) for locale, each in language_dirs.items()]
+            break
+        found, problems = find_captions(video, folders)
+        for problem in problems:
+            self.diags.warning(problem.path, 0, 0, problem.message, problem.hint)
+        if not found:
+            return {}
+        page_language = self.entry.locale.split("-")[0].lower()
+        tracks = []
+        for captions in found:
+            try:
+                href = self.routes.href(self.assets.file(captions.path).path)
+            except AssetProblem as problem:
+                self.diags.warning(captions.path, 0, 0, problem.message, problem.hint)
+                continue
+            tracks.append([href, captions.lang, native_name(captions.lang) or captions.lang,
+                           captions.lang.split("-")[0].lower() == page_language])
+        on = [track for track in tracks if track[3]]
+        for track in on[1:]:  # (pt and pt-BR on a Portuguese page: the first is on)
+            track[3] = False
+        return {"tracks": json.dumps(tracks, ensure_ascii=False)} if tracks else {}
 
 
 @dataclass

@@ -355,7 +355,7 @@ def test_a_pasted_track_is_removed_with_a_warning(renderer):
                  diags=diags)
     assert elements(out, "track") == []
     assert [(d.line, d.message) for d in diags.items] == [
-        (3, "the <track> was removed: handbill does not publish captions files (.vtt) yet")]
+        (3, "the <track> was removed: a video's captions are found by their file name")]
 
 
 def test_marker_characters_written_in_a_text_are_dropped():
