@@ -222,6 +222,12 @@ def script_of(ch: str) -> str:
     return "default"
 
 
+def _drawn_mark(ch: str) -> bool:
+    """A combining mark a font must have a glyph for: not a variation selector, which is never drawn."""
+    code = ord(ch)
+    return unicodedata.category(ch)[0] == "M" and not (0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF)
+
+
 def needs_shaping(text: str) -> bool:
     """True when the text cannot be drawn right without raqm (right-to-left or Indic text, combining marks)."""
     return any(script_of(ch) in COMPLEX_SCRIPTS or unicodedata.category(ch) == "Mn" for ch in text)
@@ -288,9 +294,13 @@ def shape(text: str, fonts: FontSet, weight: str, base: str) -> Shaped:
             chosen[i] = _neighbours_face(ch, i, chosen, faces)
             if chosen[i] is DROPPED:
                 missing.append(ch)
-    for i in range(len(text)):  # pass 3: a mark goes where its letter goes, left out with it
+    for i, ch in enumerate(text):  # pass 3: a mark goes where its letter goes, left out with it
         if owner[i] != i:
-            chosen[i] = chosen[owner[i]] if owner[i] >= 0 else DROPPED
+            face = chosen[owner[i]] if owner[i] >= 0 else DROPPED
+            if face is not DROPPED and _drawn_mark(ch) and ord(ch) not in coverage(face.path):
+                missing.append(ch)  # (a keycap's frame, U+20E3, after a digit: the letter's font would draw a box)
+                face = DROPPED
+            chosen[i] = face
     dropped = [face is DROPPED for face in chosen]
     for i in _emptied_brackets(text, dropped):
         dropped[i] = True

@@ -203,10 +203,12 @@ class EntryResolver:
         page_language = self.entry.locale.split("-")[0].lower()
         tracks = []
         for captions in found:
-            try:
-                href = self.routes.href(self.assets.file(captions.path).path)
+            try:  # (find checks it as any file a story names: a link out of the content folder is refused)
+                checked = self.assets.find(captions.path.name, [captions.path.parent], percent_encoded=False)
+                href = self.routes.href(self.assets.file(checked).path)
             except AssetProblem as problem:
-                self.diags.warning(captions.path, 0, 0, problem.message, problem.hint)
+                if not captions.path.is_symlink():  # (a link out of the content folder is an error of the scan's)
+                    self.diags.warning(captions.path, 0, 0, problem.message, problem.hint)
                 continue
             tracks.append([href, captions.lang, native_name(captions.lang) or captions.lang,
                            captions.lang.split("-")[0].lower() == page_language])

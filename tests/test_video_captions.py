@@ -144,3 +144,14 @@ def test_a_video_in_media_takes_the_captions_beside_it(make_project):
     files = build_files(project)
     assert tracks(files, "c/stories/maria/index.html") == [("en", "English", True, ENGLISH_CUES)]
     assert ET.fromstring(files["feed.xml"]) is not None  # (the feed holds the body too, and still parses)
+
+
+def test_captions_linked_from_outside_the_content_folder_are_refused_once(make_project, tmp_path):
+    secret = tmp_path / "secret.vtt"
+    secret.write_bytes(b"WEBVTT\n\n00:00.000 --> 00:02.000\nnot for the site\n")
+    project = make_project(WORLD)
+    (project / "content/en/c/stories/clip.sv.vtt").symlink_to(secret)
+    code, _, stderr = run_build(project)
+    assert code == 1 and stderr.count("clip.sv.vtt") == 1, stderr
+    assert "content/en/c/stories/clip.sv.vtt: this link (symlink) points outside the content folder" in stderr
+    assert not (project / "site").exists()
