@@ -221,3 +221,16 @@ def test_readable_means_a_letter_is_left_not_only_punctuation_or_a_stray_digit()
     assert not shape("아기와 일 중 하나를, 선택해야 했어요.", fonts, BOLD, "ltr").readable  # ", ." is left
     assert not shape("마리아는 출산 2주 만에", fonts, BOLD, "ltr").readable  # "2" is left
     assert shape("100% 🎉", fonts, BOLD, "ltr").readable and shape("Maria 마리아", fonts, BOLD, "ltr").readable
+
+
+def test_a_keycap_emoji_leaves_its_digit_and_no_box(tmp_path):
+    """1️⃣ is a digit, the emoji selector and a combining keycap frame (U+20E3) that no font of the theme has:
+    the frame is left out with a warning, not drawn as a box beside the digit."""
+    assert shape("Vote 1\ufe0f\u20e3 today", load_fonts(THEME), BOLD, "ltr").missing == "\u20e3"
+    diags, files = build_with(tmp_path, "keycap", {"content/en/c/stories/maria.md": story(
+        "Maria's well", extra='quote: "Call 1\ufe0f\u20e3 and #\u20e3 now"\nauthor: Maria\n')})
+    _, plain = build_with(tmp_path, "plain", {"content/en/c/stories/maria.md": story(
+        "Maria's well", extra='quote: "Call 1 and # now"\nauthor: Maria\n')})
+    assert files["c/stories/maria/card.jpg"] == plain["c/stories/maria/card.jpg"]
+    (warning,) = card_warnings(diags)
+    assert "U+20E3" in warning.message and "emoji" in warning.hint
