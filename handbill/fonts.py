@@ -501,6 +501,18 @@ def font_at(path: str, size: int, raqm: bool) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, layout_engine=engine)
 
 
+def _may_break_before(text: str, at: int) -> bool:
+    """Whether a line may end before ``text[at]`` without tearing a cluster apart. Not before a mark or a
+    joiner; not after a virama or a Khmer coeng (U+17D2), which stack the next letter under theirs
+    (क्ष, ស្រ), or a joiner; not after a Thai or Lao vowel written before its consonant (เก)."""
+    ch, before = text[at], text[at - 1]
+    if unicodedata.category(ch)[0] == "M" or unicodedata.category(ch) == "Cf":
+        return False
+    if unicodedata.combining(before) == 9 or before == "\u200d":
+        return False
+    return not ("\u0e40" <= before <= "\u0e44" or "\u0ec0" <= before <= "\u0ec4")
+
+
 class Typesetter:
     """Measures, wraps and draws shaped text, one font run at a time."""
 
@@ -541,10 +553,10 @@ class Typesetter:
         return lines
 
     def _break(self, shaped: Shaped, start: int, end: int, size: int, lang: str, max_width: int) -> int:
-        """Where to cut a word too long for a line: the longest part that fits, never before a mark."""
+        """Where to cut a word too long for a line: the longest part that fits, between two clusters."""
         cut = start + 1
         for i in range(start + 2, end):
-            if unicodedata.category(shaped.text[i])[0] == "M" or unicodedata.category(shaped.text[i]) == "Cf":
+            if not _may_break_before(shaped.text, i):
                 continue
             if self.width(shaped, start, i, size, lang) > max_width:
                 break

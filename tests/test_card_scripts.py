@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import io
 import shutil
+import unicodedata
 from pathlib import Path
+
+import pytest
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -234,3 +237,22 @@ def test_a_keycap_emoji_leaves_its_digit_and_no_box(tmp_path):
     assert files["c/stories/maria/card.jpg"] == plain["c/stories/maria/card.jpg"]
     (warning,) = card_warnings(diags)
     assert "U+20E3" in warning.message and "emoji" in warning.hint
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("ព្រះរាជាណាចក្រកម្ពុជាជាតិសាសនាព្រះមហាក្សត្រ" * 3, "km"),  # no spaces; coeng (U+17D2) stacks the next letter
+    ("ကျွန်ုပ်တို့ရေသန့်ရရှိရန်တိုက်ပွဲဝင်နေကြသည်" * 3, "my"),  # the Myanmar stacker, U+1039, and marks
+    ("เด็กทุกคนควรได้รับการศึกษาที่ดีและน้ำสะอาดโรงเรียนใกล้บ้าน" * 2, "th"),  # vowels written before the consonant
+    ("क्षत्रियक्षमताश्रमिकद्वारासंघर्षक्षेत्रप्रशिक्षण" * 2, "hi"),  # conjuncts joined by the virama
+])
+def test_a_word_too_long_for_a_line_is_cut_between_clusters(text, lang):
+    fonts = load_fonts(THEME)
+    shaped = shape(text, fonts, BOLD, "ltr")
+    for width in range(180, 420, 7):
+        lines = Typesetter(fonts, True).wrap(shaped, 34, lang, width, True)
+        assert "".join(shaped.text[s:e] for s, e in lines) == shaped.text.replace(" ", "")
+        for start, _ in lines[1:]:
+            before, first = shaped.text[start - 1], shaped.text[start]
+            assert unicodedata.category(first)[0] != "M", (width, shaped.text[start - 2:start + 2])
+            assert before not in "\u17d2\u1039\u094d", (width, shaped.text[start - 2:start + 2])
+            assert before not in "เแโใไ", (width, shaped.text[start - 2:start + 2])
