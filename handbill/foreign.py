@@ -12,7 +12,8 @@ Where a template writes it is known before the template runs: :class:`MarkForeig
 Jinja extension, reads the template's HTML as Jinja reads the template and wraps each
 ``{{ ... }}`` that stands in text in the ``in_text`` filter. One inside a tag (an attribute's
 value, where no markup may go) or inside ``<title>``, ``<option>``, ``<textarea>``,
-``<script>`` or ``<style>`` is left as it is. Everywhere else a ForeignText is a plain string:
+``<script>`` or ``<style>`` is left as it is. A title in another language put into a UI string
+(:class:`MixedText`) is marked inside it the same way. Everywhere else a ForeignText is a plain string:
 in attributes, URLs, JSON, feeds and share cards. An element a script fills later (the
 petition's error messages) takes the language of its text from :func:`said_in`.
 """
@@ -43,10 +44,36 @@ class ForeignText(str):
         return ForeignText, (str(self), self.lang, self.dir)
 
 
+class MixedText(str):
+    """A UI string with texts of another language put into it (an English story's title in a Swedish
+    "Read next: {title}"): ``parts`` are (start, end, lang, dir) of each; ``lang`` and ``dir`` are the
+    string's own when it is in another language than the page's, else empty."""
+
+    __slots__ = ("lang", "dir", "parts")
+
+    def __new__(cls, text: str, lang: str, direction: str, parts: tuple[tuple[int, int, str, str], ...]) -> MixedText:
+        made = super().__new__(cls, text)
+        made.lang, made.dir, made.parts = lang, direction, parts
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return MixedText, (str(self), self.lang, self.dir, self.parts)
+
+
 def in_text(value: Any) -> Any:
-    """The ``in_text`` filter: a ForeignText in a span that says its language; anything else as it is."""
-    if type(value) is ForeignText:
+    """The ``in_text`` filter: a ForeignText in a span that says its language (a MixedText's parts each in
+    theirs); anything else as it is."""
+    kind = type(value)
+    if kind is ForeignText:
         return Markup('<span lang="{}" dir="{}">{}</span>').format(value.lang, value.dir, str(value))
+    if kind is MixedText:
+        text, pieces, at = str(value), [], 0
+        for start, end, lang, direction in value.parts:
+            pieces += [Markup.escape(text[at:start]),
+                       Markup('<span lang="{}" dir="{}">{}</span>').format(lang, direction, text[start:end])]
+            at = end
+        inner = Markup("").join([*pieces, Markup.escape(text[at:])])
+        return Markup('<span lang="{}" dir="{}">{}</span>').format(value.lang, value.dir, inner) if value.lang else inner
     return value
 
 

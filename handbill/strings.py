@@ -27,7 +27,7 @@ from typing import Callable
 
 from .diagnostics import Diagnostics, did_you_mean
 from .formats import LocaleFormats
-from .foreign import ForeignText
+from .foreign import ForeignText, MixedText
 from .localecodes import (NO_DATA_LOCALE, english_name, has_data, locale_data, parent_locale, parse_locale,
                           text_direction)
 from .project import too_big
@@ -347,14 +347,37 @@ class Catalog:
                 text = text.get(rules.plural_form(number), text["other"])
             values = {name: formats.number(value) if isinstance(value, int) and not isinstance(value, bool) else value
                       for name, value in params.items()}
-            shown = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
-            if not same_language:  # marked with its own where a template writes it
+            shown, parts = _filled(text, values, where)
+            if parts:  # a title in another language inside: each marked with its own where a template writes it
+                shown = MixedText(shown, "" if same_language else where, "" if same_language else text_direction(where),
+                                  parts)
+            elif not same_language:  # marked with its own where a template writes it
                 shown = ForeignText(shown, where, text_direction(where))
             if n is None and not params:
                 plain[key] = shown
             return shown
 
         return t
+
+
+def _filled(text: str, values: dict[str, object], language: str) -> tuple[str, tuple[tuple[int, int, str, str], ...]]:
+    """``text`` with its placeholders filled, and where a value of another language than ``language`` (a
+    ForeignText: a title given with its language) landed in it."""
+    out: list[str] = []
+    parts: list[tuple[int, int, str, str]] = []
+    size, at = 0, 0
+    base = language.split("-")[0].lower()
+    for match in _PLACEHOLDER.finditer(text):
+        value = values.get(match.group(1), match.group(0))
+        piece = str(value)
+        out += [text[at:match.start()], piece]
+        size += match.start() - at
+        if isinstance(value, ForeignText) and value.lang.split("-")[0].lower() != base and piece:
+            parts.append((size, size + len(piece), value.lang, value.dir))
+        size += len(piece)
+        at = match.end()
+    out.append(text[at:])
+    return "".join(out), tuple(parts)
 
 
 def load_catalog(theme_dirs: list[Path], content: Path, locales: list[str], default_locale: str,

@@ -23,6 +23,7 @@ from .markup import MarkdownRenderer, Reference
 from .recent import Recent
 from .routes import Routes
 from .text import strip_controls
+from .foreign import ForeignText
 from .formats import LocaleFormats
 from .localecodes import native_name
 from .localecodes import text_direction as _direction
@@ -73,6 +74,11 @@ class EntryView:
 
     def dir_of(self, key: str) -> str:
         return text_direction(self.lang_of(key))
+
+    def in_own_language(self, key: str) -> ForeignText:
+        """A field as a text that knows its language, to put into a UI string (``t('next_story',
+        title=story.in_own_language('title'))``): marked there when its language is not the string's."""
+        return ForeignText(getattr(self, key), self.lang_of(key), self.dir_of(key))
 
 
 @functools.lru_cache(maxsize=256)

@@ -103,9 +103,52 @@ def test_every_ui_string_a_language_lacks_is_marked_english_on_its_pages(make_pr
     filled_later = [p for p in campaign.iter("p") if p.get("class") in ("field-error", "form-status")]
     assert len(filled_later) >= 3 and {(p.get("lang"), p.get("dir")) for p in filled_later} == {("en", "ltr")}
     sv = parse_html(built["sv/c/index.html"])
-    site_title = "Test Site"  # site.yaml's title is English, and says so
-    assert not [span for span in sv.iter("span") if span.get("lang") and text_of(span) != site_title]
+    english_names = {"Test Site", "Maria's well"}  # site.yaml's title and the untranslated story's are English
+    assert not [span for span in sv.iter("span") if span.get("lang") and text_of(span) not in english_names]
     assert not [p for p in sv.iter("p") if p.get("class") == "field-error" and p.get("lang")]
     if locale == "so":
         assert 'lang="en" dir="ltr">Saxiix' not in built["so/index.html"].decode()
         assert "Saxiix codsiga" in text_of(parse_html(built["so/index.html"]).find("body"))
+
+
+def test_a_title_of_another_language_put_into_a_ui_string_is_marked_inside_it(tmp_path):
+    """WCAG 3.1.2 inside a sentence: "Läs en berättelse: <English title>" says where the English starts and
+    ends; a title in the string's own language, or in a string of another language, is marked only as needed."""
+    from handbill import Diagnostics
+    from handbill.foreign import MixedText, in_text
+    catalog = load_catalog([default_theme_dir()], tmp_path / "content", ["en", "sv", "so"], "en", Diagnostics())
+    swedish, somali = catalog.translator("sv"), catalog.translator("so")
+    english_title = ForeignText("Maria's <well>", "en", "ltr")
+    shown = swedish("next_story", title=english_title)
+    assert type(shown) is MixedText and shown == "Läs en berättelse: Maria's <well>"
+    assert in_text(shown) == 'Läs en berättelse: <span lang="en" dir="ltr">Maria&#39;s &lt;well&gt;</span>'
+    assert type(swedish("next_story", title=ForeignText("Marias brunn", "sv", "ltr"))) is str  # its own language
+    arabic = swedish("next_story", title=ForeignText("بئر ماريا", "ar", "rtl"))
+    assert in_text(arabic) == 'Läs en berättelse: <span lang="ar" dir="rtl">بئر ماريا</span>'
+    english_in_somali = somali("next_story", title=english_title)  # the theme has no Somali: all of it English
+    assert (type(english_in_somali), english_in_somali.lang) == (ForeignText, "en")
+    somali_title = somali("next_story", title=ForeignText("Ceelka Maryan", "so", "ltr"))
+    assert in_text(somali_title) == ('<span lang="en" dir="ltr">Read a story: '
+                                     '<span lang="so" dir="ltr">Ceelka Maryan</span></span>')
+    assert rendered('<a title="{{ x }}">{{ x }}</a>', shown) == (
+        '<a title="Läs en berättelse: Maria&#39;s &lt;well&gt;">Läs en berättelse: '
+        '<span lang="en" dir="ltr">Maria&#39;s &lt;well&gt;</span></a>')
+
+
+def test_the_next_story_and_the_site_title_say_their_language_inside_a_translated_sentence(make_project):
+    """A Swedish thank-you step points to a story not translated yet; the Swedish story form's privacy note
+    names the site, whose title is English: both are marked English inside the Swedish text."""
+    files = {**MINIMAL, "content/site.yaml": SITE_YAML + "locales: [en, sv]\n",
+             "content/en/c/campaign.yaml": MINIMAL["content/en/c/campaign.yaml"]
+             + "stories:\n  submit: {endpoint: https://example.org/stories}\n"}
+    built = build_files(make_project(files))
+    thanks = parse_html(built["sv/c/thanks/index.html"])
+    (step,) = [p for p in thanks.iter("p") if p.get("class") == "next-step"]
+    (title,) = step.iter("span")
+    assert text_of(step).startswith("Läs en berättelse: ") and lang_of(thanks, step) == "sv"
+    assert (title.get("lang"), title.get("dir"), text_of(title)) == ("en", "ltr", "Maria's well")
+    english = parse_html(built["c/thanks/index.html"])
+    assert not [span for p in english.iter("p") if p.get("class") == "next-step" for span in p.iter("span")]
+    form = parse_html(built["sv/c/share-your-story/index.html"])
+    notes = [p for p in form.iter("p") if any(text_of(s) == "Test Site" for s in p.iter("span"))]
+    assert notes and all(s.get("lang") == "en" for p in notes for s in p.iter("span") if text_of(s) == "Test Site")
