@@ -48,8 +48,7 @@ def card_settings(theme_dirs: tuple[Path, ...], project: Project, routes: Any, f
     styles = tuple((folder / "cards.yaml").read_bytes() if (folder / "cards.yaml").is_file() else None
                    for folder in theme_dirs)
     return (theme_dirs, fonts, styles, project.site.title, project.site.translations, project.site.default_locale,
-            project.site.path,
-            project.content, routes)
+            project.site.path, project.content, routes)
 
 
 def has_card(page: PlannedPage) -> bool:
