@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .localecodes import canonical_code
-from .sources import is_junk
+from .sources import file_start, is_junk
 
 WEBVTT_SUFFIX = "vtt"
 SUBRIP_SUFFIX = "srt"
@@ -82,10 +82,5 @@ def find_captions(video: Path, folders: list[tuple[Path, str]]) -> tuple[list[Ca
 
 
 def _is_webvtt(path: Path) -> bool:
-    try:
-        with path.open("rb") as file:
-            start = file.read(10)
-    except OSError:
-        return False
-    start = start.removeprefix(b"\xef\xbb\xbf")
+    start = file_start(path, 7)
     return start.startswith(b"WEBVTT") and (len(start) == 6 or start[6:7] in (b" ", b"\t", b"\n", b"\r"))

@@ -330,12 +330,17 @@ def _misspelt_markdown(rel: str, path: Path) -> tuple[str, str] | None:
 
 def _opens_front_matter(path: Path) -> bool:
     """The file's first line is ``---``, as a story's or page's is."""
+    return file_start(path, 8).rstrip(b" \t").startswith((b"---\n", b"---\r"))
+
+
+def file_start(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a text file, without its byte order mark; b"" when it cannot be read."""
     try:
         with path.open("rb") as file:
-            start = file.read(8)
+            start = file.read(size + 3)
     except OSError:
-        return False
-    return start.removeprefix(b"\xef\xbb\xbf").rstrip(b" \t").startswith((b"---\n", b"---\r"))
+        return b""
+    return start.removeprefix(b"\xef\xbb\xbf")[:size]
 
 
 def _without_clashes(folder: Path, paths: list[Path], diags: Diagnostics) -> list[tuple[str, Path]]:

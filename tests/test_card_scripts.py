@@ -175,12 +175,16 @@ def card_warnings(diags: Diagnostics) -> list:
     return [warning for warning in diags.warnings if "share card" in warning.message]
 
 
+def maria_card(tmp_path: Path, name: str, front_matter: str) -> tuple[Diagnostics, bytes]:
+    """The problems of a build of Maria's story with these extra front matter lines, and its card."""
+    diags, files = build_with(tmp_path, name, {"content/en/c/stories/maria.md": story("Maria's well",
+                                                                                     extra=front_matter)})
+    return diags, files["c/stories/maria/card.jpg"]
+
+
 def test_an_emoji_only_quote_gives_way_to_the_title(tmp_path):
-    diags, files = build_with(tmp_path, "emoji", {"content/en/c/stories/maria.md": story(
-        "Maria's well", extra='quote: "❤️🙏🏽"\nauthor: Maria\n')})
-    _, title_only = build_with(tmp_path, "title", {"content/en/c/stories/maria.md": story(
-        "Maria's well", extra="author: Maria\n")})
-    assert files["c/stories/maria/card.jpg"] == title_only["c/stories/maria/card.jpg"]
+    diags, emoji_only = maria_card(tmp_path, "emoji", 'quote: "❤️🙏🏽"\nauthor: Maria\n')
+    assert emoji_only == maria_card(tmp_path, "title", "author: Maria\n")[1]
     (warning,) = card_warnings(diags)
     assert (warning.path, warning.line) == ("content/en/c/stories/maria.md", 4)
     assert "quote" in warning.message and "shows the title instead" in warning.message
@@ -230,11 +234,8 @@ def test_a_keycap_emoji_leaves_its_digit_and_no_box(tmp_path):
     """1️⃣ is a digit, the emoji selector and a combining keycap frame (U+20E3) that no font of the theme has:
     the frame is left out with a warning, not drawn as a box beside the digit."""
     assert shape("Vote 1\ufe0f\u20e3 today", load_fonts(THEME), BOLD, "ltr").missing == "\u20e3"
-    diags, files = build_with(tmp_path, "keycap", {"content/en/c/stories/maria.md": story(
-        "Maria's well", extra='quote: "Call 1\ufe0f\u20e3 and #\u20e3 now"\nauthor: Maria\n')})
-    _, plain = build_with(tmp_path, "plain", {"content/en/c/stories/maria.md": story(
-        "Maria's well", extra='quote: "Call 1 and # now"\nauthor: Maria\n')})
-    assert files["c/stories/maria/card.jpg"] == plain["c/stories/maria/card.jpg"]
+    diags, keycaps = maria_card(tmp_path, "keycap", 'quote: "Call 1\ufe0f\u20e3 and #\u20e3 now"\nauthor: Maria\n')
+    assert keycaps == maria_card(tmp_path, "plain", 'quote: "Call 1 and # now"\nauthor: Maria\n')[1]
     (warning,) = card_warnings(diags)
     assert "U+20E3" in warning.message and "emoji" in warning.hint
 
