@@ -6,7 +6,8 @@ in) and ``maria.<language code>.vtt`` (``maria.sv.vtt``, ``maria.pt-BR.vtt``), e
 A translation's folder is looked in first, then the original's: ``content/sv/.../maria.sv.vtt``
 beside the Swedish story captions the video the English folder holds.
 
-Browsers play only WebVTT, so a SubRip file (``maria.srt``, what most subtitle tools save),
+``maria.en.sdh.vtt`` and ``maria.en.cc.vtt`` (captions for deaf and hard-of-hearing viewers, as
+subtitle tools name them) are English. Browsers play only WebVTT, so a SubRip file (``maria.srt``, what most subtitle tools save),
 a file named after the video whose language part is no language code, and a ``.vtt`` that
 does not start with ``WEBVTT`` are problems to report, never published.
 """
@@ -21,6 +22,7 @@ from .sources import file_start, is_junk
 
 WEBVTT_SUFFIX = "vtt"
 SUBRIP_SUFFIX = "srt"
+ACCESSIBILITY_MARKS = frozenset({"sdh", "cc"})  # maria.en.sdh.vtt: for deaf and hard-of-hearing viewers; not a language
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,12 @@ class CaptionsProblem:
     hint: str
 
 
-def find_captions(video: Path, folders: list[tuple[Path, str]]) -> tuple[list[Captions], list[CaptionsProblem]]:
+def find_captions(video: Path, folders: list[tuple[Path, str]],
+                  video_suffixes: tuple[str, ...]) -> tuple[list[Captions], list[CaptionsProblem]]:
     """The captions of ``video`` in ``folders`` ((folder, the language of an unmarked file there), first
-    found wins for each language), in the order of their language codes; and the problems met."""
+    found wins for each language), in the order of their language codes; and the problems met.
+    ``video_suffixes``: the other videos of a folder own the files named after them (``town-hall.short.vtt``
+    is not ``town-hall.mp4``'s)."""
     stem = video.stem
     found: dict[str, Captions] = {}
     problems: list[CaptionsProblem] = []
@@ -51,33 +56,41 @@ def find_captions(video: Path, folders: list[tuple[Path, str]]) -> tuple[list[Ca
             names = sorted(os.listdir(folder))
         except OSError:
             continue
+        others = [name.rsplit(".", 1)[0] + "." for name in names if name.lower().endswith(video_suffixes)
+                  and name.startswith(f"{stem}.") and name.rsplit(".", 1)[0] != stem]
+        here: dict[str, Path] = {}  # language -> the file of this folder that gives it
         for name in names:
-            if not name.startswith(f"{stem}.") or is_junk(name):
+            if not name.startswith(f"{stem}.") or is_junk(name) or name.startswith(tuple(others)):
                 continue
-            rest = name[len(stem) + 1:]
-            written, _, suffix = rest.rpartition(".") if "." in rest else ("", "", rest)
+            *written, suffix = name[len(stem) + 1:].split(".")
             suffix = suffix.lower()
             if suffix not in (WEBVTT_SUFFIX, SUBRIP_SUFFIX):
                 continue
-            lang = folder_lang if not written else canonical_code(written)
+            codes = [part for part in written if part.lower() not in ACCESSIBILITY_MARKS]
+            lang = folder_lang if not codes else canonical_code(codes[0]) if len(codes) == 1 else None
             path = folder / name
             if suffix == SUBRIP_SUFFIX:
-                target = f"{stem}.{lang}.vtt" if written and lang else f"{stem}.vtt"
+                named = ".".join([stem, *written, "vtt"]) if lang else f"{stem}.vtt"
                 problems.append(CaptionsProblem(path, "these captions are SubRip (.srt), which browsers do not play",
-                                                f"save them as WebVTT, named {target}: subtitle editors (Subtitle "
+                                                f"save them as WebVTT, named {named}: subtitle editors (Subtitle "
                                                 "Edit, Aegisub) can"))
             elif lang is None:
-                problems.append(CaptionsProblem(path, f"these captions are not shown: `{written}` in their name is "
-                                                      "not a language code",
+                problems.append(CaptionsProblem(path, f"these captions are not shown: `{'.'.join(codes)}` in their "
+                                                      "name is not a language code",
                                                 f"name them {stem}.vtt (in the language of the text) or "
                                                 f"{stem}.<language code>.vtt, like {stem}.sv.vtt"))
+            elif not _is_webvtt(path):
+                problems.append(CaptionsProblem(path, "these captions are not shown: a WebVTT file starts with "
+                                                      "the line WEBVTT, and this one does not",
+                                                "check that the file holds captions, saved as WebVTT (.vtt)"))
+            elif lang in here:
+                problems.append(CaptionsProblem(path, f"these captions are not shown: {here[lang].name} are "
+                                                      f"captions in the same language ({lang}), and a video shows "
+                                                      "one file per language",
+                                                "delete the one you do not want, or rename it for its language"))
             elif lang not in found:
-                if _is_webvtt(path):
-                    found[lang] = Captions(path, lang)
-                else:
-                    problems.append(CaptionsProblem(path, "these captions are not shown: a WebVTT file starts with "
-                                                          "the line WEBVTT, and this one does not",
-                                                    "check that the file holds captions, saved as WebVTT (.vtt)"))
+                found[lang] = Captions(path, lang)
+                here[lang] = path
     return sorted(found.values(), key=lambda captions: captions.lang), problems
 
 

@@ -193,7 +193,7 @@ class EntryResolver:
         ``[[href, language, label, on by default], ...]``; {} when it has none."""
         language_dirs = {self.entry.locale: self.page_dir, self.entry.text_locale: self.locale_dir,
                          self.default_locale: self.default_dir}  # looked in in this order
-        folders = [(video.parent, self.entry.text_locale)]  # (a video in media/: beside it only)
+        folders = [(video.parent, self.default_locale)]  # (a video in media/: beside it only, in no language's folder)
         for folder in language_dirs.values():
             try:
                 inside = video.parent.relative_to(folder.resolve())
@@ -201,12 +201,11 @@ class EntryResolver:
                 continue
             folders = [(each / inside, locale) for locale, each in language_dirs.items()]
             break
-        found, problems = find_captions(video, folders)
+        found, problems = find_captions(video, folders, VIDEO_SUFFIXES)
         for problem in problems:
             self.diags.warning(problem.path, 0, 0, problem.message, problem.hint)
         if not found:
             return {}
-        page_language = self.entry.locale.split("-")[0].lower()
         tracks = []
         for captions in found:
             try:  # (find checks it as any file a story names: a link out of the content folder is refused)
@@ -216,12 +215,20 @@ class EntryResolver:
                 if not captions.path.is_symlink():  # (a link out of the content folder is an error of the scan's)
                     self.diags.warning(captions.path, 0, 0, problem.message, problem.hint)
                 continue
-            tracks.append([href, captions.lang, native_name(captions.lang) or captions.lang,
-                           captions.lang.split("-")[0].lower() == page_language])
-        on = [track for track in tracks if track[3]]
-        for track in on[1:]:  # (pt and pt-BR on a Portuguese page: the first is on)
-            track[3] = False
+            tracks.append([href, captions.lang, native_name(captions.lang) or captions.lang, False])
+        on = _closest_language([track[1] for track in tracks], self.entry.locale)
+        if on is not None:
+            tracks[on][3] = True
         return {"tracks": json.dumps(tracks, ensure_ascii=False)} if tracks else {}
+
+
+def _closest_language(codes: list[str], locale: str) -> int | None:
+    """The index of the code that best fits a page in ``locale``: the same code (pt-BR), else the language
+    alone (pt), else the same language elsewhere (pt-PT); None when none is in its language."""
+    language = locale.split("-")[0].lower()
+    ranked = [(0 if code == locale else 1 if code.lower() == language else 2, index)
+              for index, code in enumerate(codes) if code.split("-")[0].lower() == language]
+    return min(ranked)[1] if ranked else None
 
 
 @dataclass

@@ -155,3 +155,51 @@ def test_captions_linked_from_outside_the_content_folder_are_refused_once(make_p
     assert code == 1 and stderr.count("clip.sv.vtt") == 1, stderr
     assert "content/en/c/stories/clip.sv.vtt: this link (symlink) points outside the content folder" in stderr
     assert not (project / "site").exists()
+
+
+def test_unmarked_captions_of_a_video_in_media_are_in_the_sites_language_on_every_page(make_project):
+    body = "![Maria speaks](/media/clip.mp4)\n"
+    project = make_project({**WORLD, "content/media/clip.mp4": CLIP, "content/media/clip.vtt": ENGLISH_CUES,
+                            "content/en/c/stories/maria.md": story("Maria's well", body),
+                            "content/ar/c/stories/maria.md": story("بئر ماريا", body)})
+    files = build_files(project)
+    assert tracks(files, "c/stories/maria/index.html") == [("en", "English", True, ENGLISH_CUES)]
+    assert tracks(files, "ar/c/stories/maria/index.html") == [("en", "English", False, ENGLISH_CUES)]
+
+
+def test_the_track_on_by_default_is_the_closest_to_the_pages_language(make_project):
+    cues = {code: f"WEBVTT\n\n00:00.000 --> 00:02.000\n{code}\n".encode() for code in ("pt", "pt-BR", "pt-PT")}
+    files = {**MINIMAL, "content/site.yaml": SITE_YAML + "locales: [en, pt-BR, pt, pt-AO]\n",
+             "content/en/c/stories/clip.mp4": CLIP,
+             "content/en/c/stories/maria.md": story("Maria's well", "![Maria speaks](clip.mp4)\n"),
+             **{f"content/en/c/stories/clip.{code}.vtt": data for code, data in cues.items()}}
+    built = build_files(make_project(files))
+
+    def on(rel: str) -> list[str]:
+        return [lang for lang, _, is_on, _ in tracks(built, rel) if is_on]
+    assert on("pt-BR/c/stories/maria/index.html") == ["pt-BR"]  # its own, not the first Portuguese one
+    assert on("pt/c/stories/maria/index.html") == ["pt"]
+    assert on("pt-AO/c/stories/maria/index.html") == ["pt"]  # Portuguese without a country, before pt-PT
+    assert on("c/stories/maria/index.html") == []  # no English captions: none is on
+
+
+def test_captions_named_for_deaf_viewers_and_for_another_video_go_to_the_right_place(make_project):
+    files = {**MINIMAL, "content/en/c/stories/clip.mp4": CLIP, "content/en/c/stories/clip.short.mp4": CLIP + b"2",
+             "content/en/c/stories/clip.en.sdh.vtt": ENGLISH_CUES,
+             "content/en/c/stories/clip.short.vtt": ENGLISH_CUES + b"short\n",
+             "content/en/c/stories/clip.short.ar.vtt": ARABIC_CUES,
+             "content/en/c/stories/maria.md": story("Maria's well", "![Long](clip.mp4)\n\n![Short](clip.short.mp4)\n")}
+    project = make_project(files)
+    code, _, stderr = run_build(project)
+    assert code == 0 and "warning" not in stderr, stderr
+    (long_video, short_video) = parse_html((project / "site/c/stories/maria/index.html").read_bytes()).iter("video")
+    assert [(t.get("srclang"), t.get("label")) for t in long_video.iter("track")] == [("en", "English")]
+    assert [t.get("srclang") for t in short_video.iter("track")] == ["ar", "en"]
+
+
+def test_two_captions_files_in_one_language_are_one_warning(make_project):
+    project = make_project({**WORLD, "content/en/c/stories/clip.en.vtt": ENGLISH_CUES})
+    code, _, stderr = run_build(project)
+    assert code == 0 and stderr.count("warning:") == 1
+    assert ("content/en/c/stories/clip.vtt: warning: these captions are not shown: clip.en.vtt are captions in the "
+            "same language (en)") in stderr
