@@ -13,6 +13,7 @@ does not start with ``WEBVTT`` are problems to report, never published.
 """
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,11 @@ def find_captions(video: Path, folders: list[tuple[Path, str]],
                                                       "name is not a language code",
                                                 f"name them {stem}.vtt (in the language of the text) or "
                                                 f"{stem}.<language code>.vtt, like {stem}.sv.vtt"))
+            elif (encoding := _encoding_problem(path)) is not None:
+                problems.append(CaptionsProblem(path, f"these captions are not shown: they are saved as {encoding}, "
+                                                      "and browsers read captions only as UTF-8",
+                                                "open them in a text editor and save them again with the encoding "
+                                                "UTF-8"))
             elif not _is_webvtt(path):
                 problems.append(CaptionsProblem(path, "these captions are not shown: a WebVTT file starts with "
                                                       "the line WEBVTT, and this one does not",
@@ -92,6 +98,23 @@ def find_captions(video: Path, folders: list[tuple[Path, str]],
                 found[lang] = Captions(path, lang)
                 here[lang] = path
     return sorted(found.values(), key=lambda captions: captions.lang), problems
+
+
+def _encoding_problem(path: Path) -> str | None:
+    """What the file is saved as when it is not UTF-8 (Notepad's "Unicode" is UTF-16), judged by its
+    first 256 KB; None when it reads as UTF-8 (or cannot be read: said elsewhere)."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(256 * 1024)
+    except OSError:
+        return None
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)  # (a character cut at the end is fine)
+    except UnicodeDecodeError:
+        return "another encoding than UTF-8 (such as Windows-1252)"
+    return None
 
 
 def _is_webvtt(path: Path) -> bool:

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from .foreign import ForeignText
+from .foreign import ForeignText, InLanguage
 
 DIGEST_SIZE = 16
 
@@ -121,8 +121,8 @@ class Fingerprints:
                 self._walk(values, parts)
         elif isinstance(value, (PurePath, enum.Enum)):
             parts.append(f"\x01P{kind.__module__}.{kind.__qualname__}:{value!r}")
-        elif kind is ForeignText:  # a UI string in another language: its text and its language
-            parts.append(f"\x01X{value.lang!r}{value.dir!r}{str(value)!r}")
+        elif kind is ForeignText or kind is InLanguage:  # a text and its language (marked, or known)
+            parts.append(f"\x01{'X' if kind is ForeignText else 'I'}{value.lang!r}{value.dir!r}{str(value)!r}")
         else:
             raise NotPlainData(f"cannot fingerprint a {kind.__module__}.{kind.__qualname__}")
 

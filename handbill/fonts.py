@@ -501,12 +501,17 @@ def font_at(path: str, size: int, raqm: bool) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, layout_engine=engine)
 
 
+_SYLLABLE_ENDS = frozenset("\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3")  # Thai and Lao vowels that are letters, not
+# marks, yet end the syllable of the consonant before them (ทำ, สา): never the start of a line
+
+
 def _may_break_before(text: str, at: int) -> bool:
     """Whether a line may end before ``text[at]`` without tearing a cluster apart. Not before a mark or a
-    joiner; not after a virama or a Khmer coeng (U+17D2), which stack the next letter under theirs
-    (क्ष, ស្រ), or a joiner; not after a Thai or Lao vowel written before its consonant (เก)."""
+    joiner, nor before a Thai or Lao vowel that ends a syllable (ำ); not after a virama or a Khmer coeng
+    (U+17D2), which stack the next letter under theirs (क्ष, ស្រ), or a joiner; not after a Thai or Lao
+    vowel written before its consonant (เก)."""
     ch, before = text[at], text[at - 1]
-    if unicodedata.category(ch)[0] == "M" or unicodedata.category(ch) == "Cf":
+    if unicodedata.category(ch)[0] == "M" or unicodedata.category(ch) == "Cf" or ch in _SYLLABLE_ENDS:
         return False
     if unicodedata.combining(before) == 9 or before == "\u200d":
         return False

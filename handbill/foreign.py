@@ -44,6 +44,22 @@ class ForeignText(str):
         return ForeignText, (str(self), self.lang, self.dir)
 
 
+class InLanguage(str):
+    """A text in the page's language that says which it is, for a UI string in another language to mark
+    it when it puts it in (a translated site title in the English fallback of a privacy note). Written
+    anywhere else, it is a plain string."""
+
+    __slots__ = ("lang", "dir")
+
+    def __new__(cls, text: str, lang: str, direction: str) -> InLanguage:
+        made = super().__new__(cls, text)
+        made.lang, made.dir = lang, direction
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return InLanguage, (str(self), self.lang, self.dir)
+
+
 class MixedText(str):
     """A UI string with texts of another language put into it (an English story's title in a Swedish
     "Read next: {title}"): ``parts`` are (start, end, lang, dir) of each; ``lang`` and ``dir`` are the

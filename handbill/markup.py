@@ -464,6 +464,7 @@ class _Rewriter(HTMLParser):
         self._videos_replaced = 0  # <video> start tags made into a <div> whose </video> is still to come
         self._links_open = 0  # inside an <a>: a picture made into a link would nest links
         self._self_closing = False  # the tag being visited ends itself (<video/>)
+        self._tag_end = 0  # where the start tag being visited ends in the HTML
 
     def rewrite(self, regular: bool = False) -> str:
         """The HTML with links and media resolved. ``regular``: every tag was made by cmark,
@@ -500,6 +501,7 @@ class _Rewriter(HTMLParser):
         if self._diags is not None:
             self._warn_unsafe(tag, first)
         alone = tag == "img" and self._html.endswith("<p>", 0, start) and self._html.startswith("</p>", end)
+        self._tag_end = end
         new = self._rewrite_tag(tag, first, alone)
         if new is not None:
             if new.startswith("<figure>"):  # (made only for a tag alone in its paragraph, whose place it takes)
@@ -542,7 +544,8 @@ class _Rewriter(HTMLParser):
             if resolved is None:
                 return ""  # the resolver reported it; a broken image is dropped
             if tag == "video":
-                return _start_tag("video", {**attrs, "src": resolved["src"]}) + _track_tags(resolved.get("tracks"))
+                return _start_tag("video", {**attrs, "src": resolved["src"]}) + _track_tags(resolved.get("tracks")) \
+                    + self._close_video()
             if _split(src).path.lower().endswith(VIDEO_SUFFIXES):
                 return _video_tag(resolved["src"], " ".join((attrs.get("alt") or "").split()), alone,
                                   resolved.get("tracks"))
@@ -552,6 +555,19 @@ class _Rewriter(HTMLParser):
                 kept["alt"] = ""  # (an <img> without alt is read out by its file name)
             return _start_tag("img", {**kept, **resolved})
         return _start_tag(tag, attrs) if attrs != given else None
+
+    def _close_video(self) -> str:
+        """``</video>`` when the <video> just read is never closed (``<video src=x.mp4>`` or ``<video .../>``,
+        which a browser leaves open too): everything after it would be its fallback, never shown."""
+        later = self._html.lower()
+        closed, opened = later.find("</video", self._tag_end), later.find("<video", self._tag_end)
+        if closed >= 0 and (opened < 0 or closed < opened):
+            return ""
+        if self._diags is not None and not self._self_closing:
+            self._diags.warning(self._path, self._lines.of_pattern(r"<\s*video\b"), 0,
+                                "this <video> is never closed, so the rest of the story would be hidden inside it; "
+                                "it was closed right after the video", "write </video> after it")
+        return "</video>"
 
     def _undescribed(self, alt: str | None, line: int) -> None:
         """Warn about a photo with no description: ``![](photo.jpg)``, or an <img> without alt. An ``alt=""``

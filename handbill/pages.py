@@ -20,7 +20,7 @@ from .markdown_engines import UI_TEXT_START, fill_ui_texts
 from .locales import Entry, LocaleSite, per_locale
 from .pagination import STORIES_PER_PAGE, Pager, pages_of
 from .petition import build_form, petition_settings
-from .foreign import ForeignText
+from .foreign import ForeignText, InLanguage
 from .project import Project, SiteConfig
 from .routes import Routes, output_file
 from .share import shown_share
@@ -434,8 +434,10 @@ def site_in(config: SiteConfig, locale: str) -> SiteInLocale:
 
 def _site_text(config: SiteConfig, key: str, locale: str) -> str:
     shown = config.text_in(key, locale)
-    if not shown.text or shown.lang.split("-")[0].lower() == locale.split("-")[0].lower():
+    if not shown.text:
         return shown.text
+    if shown.lang.split("-")[0].lower() == locale.split("-")[0].lower():  # (known for a UI string in another)
+        return InLanguage(shown.text, shown.lang, text_direction(shown.lang))
     return ForeignText(shown.text, shown.lang, text_direction(shown.lang))
 
 

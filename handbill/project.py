@@ -14,11 +14,11 @@ from typing import Any, Callable
 
 from .diagnostics import Diagnostics
 from .parsecache import ParseCache
-from .schema import CAMPAIGN, PAGE, SITE, SITE_TEXTS, STORY, Field, Parsed, convert, has_key, url_problem, web_address
+from .schema import CAMPAIGN, PAGE, SITE, SITE_TEXTS, SITE_TRANSLATION, STORY, Field, Parsed, convert, has_key, url_problem, web_address
 from .sources import RESERVED, ContentFile, Inventory, check_slug, scan
 from .localecodes import canonical_code, check_code, is_locale_code, top_folder_problem
 from .text import strip_controls, visible_name
-from .yamlfile import Mapping, parse_yaml, read_text, split_front_matter
+from .yamlfile import Mapping, Scalar, parse_yaml, read_text, split_front_matter
 
 MAX_SOURCE_BYTES = 256 * 1024  # a story longer than this is almost certainly a pasting accident
 DEFAULT_BASE_URL = "https://example.org/"
@@ -294,24 +294,26 @@ def _load_site_translations(inv: Inventory, site: SiteConfig, diags: Diagnostics
                           "a site.yaml in another language's folder translates them")
             continue
         node = _read_yaml_file(path, diags, cache)
-        data = convert(node, SITE, path, diags, partial=True)
-        for key in data.values:
-            if key in SITE_TEXTS:
-                continue
-            spec = SITE.keys.get(key) if SITE.keys else None
-            value = data.values[key]
-            where = f"for this language in {settings}, like {key}: {{{locale}: {_yaml_scalar(value['*'])}}}" \
-                if spec is not None and spec.kind == "per_locale" and isinstance(value, dict) and list(value) == ["*"] \
-                else f"in {settings}"
-            diags.warning(path, *data.where(key), f"`{key}` is a setting of the whole site, so it is not read here",
-                          f"set it {where}; a language folder's site.yaml only translates the title and the description")
-        texts = {key: value for key, value in data.values.items() if key in SITE_TEXTS}
-        found.append(SiteTranslation(locale, path, dataclasses.replace(data, values=texts)))
+        if isinstance(node, Mapping):  # the site's settings are not read here: said once each, never checked
+            kept = []
+            for key_node, value in node.entries:
+                if key_node.text in SITE.keys and key_node.text not in SITE_TEXTS:
+                    _warn_setting_in_translation(key_node, value, locale, path, settings, diags)
+                else:
+                    kept.append((key_node, value))
+            node = dataclasses.replace(node, entries=tuple(kept))
+        found.append(SiteTranslation(locale, path, convert(node, SITE_TRANSLATION, path, diags, partial=True)))
     return tuple(found)
 
 
-def _yaml_scalar(value: Any) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+def _warn_setting_in_translation(key_node: Scalar, value: Any, locale: str, path: Path, settings: str,
+                                 diags: Diagnostics) -> None:
+    key = key_node.text
+    spec = SITE.keys[key] if SITE.keys else None
+    where = f"for this language in {settings}, like {key}: {{{locale}: {value.text}}}" \
+        if spec is not None and spec.kind == "per_locale" and isinstance(value, Scalar) and value.text else f"in {settings}"
+    diags.warning(path, key_node.line, key_node.col, f"`{key}` is a setting of the whole site, so it is not read here",
+                  f"set it {where}; a language folder's site.yaml only translates the title and the description")
 
 
 def _check_url_clashes(loaded: dict[str, Source], diags: Diagnostics) -> None:

@@ -133,6 +133,7 @@ SITE = Field("map", keys={
 
 # What content/<locale>/site.yaml may say: the site's title and description in that language.
 SITE_TEXTS = ("title", "description")
+SITE_TRANSLATION = Field("map", keys={name: SITE.keys[name] for name in SITE_TEXTS})
 
 # The original's text a translation was made from (see handbill/translation.py): tells `check` it went stale.
 SOURCE_HASH = Field("str", example="3f2a9c1b7d0e")

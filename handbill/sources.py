@@ -219,7 +219,9 @@ def _misplaced(rel: str, folder: Path, diags: Diagnostics) -> tuple[str, str] | 
                                                       f"like {shown}/{parts[0]}/campaign.yaml")
         if known == "site.yaml":
             return ("this settings file is not read", "the site's settings go in site.yaml in the content folder itself; "
-                                                      f"the site's title in another language goes in {shown}/site.yaml")
+                                                      "a translation of the site's title goes in "
+                                                      f"{visible_name(diags.display_path(folder.parent))}/<language "
+                                                      "code>/site.yaml")
         return None
     if len(parts) == 2 and parts[0] != "stories" and (folder / rel.split("/")[0] / "campaign.yaml").is_file():
         return ("this Markdown file is not published",

@@ -374,6 +374,8 @@ def new_locale(content: Path, code: str) -> Outcome:
                             "or point --content at the content folder")
         return out
     project = load_project(content, diags)
+    if _site_yaml_is_broken(content, diags, out):
+        return out
     default = project.site.default_locale
     if fixed == default:
         out.code = 1
@@ -414,6 +416,19 @@ def new_locale(content: Path, code: str) -> Outcome:
     ]
     out.messages.append("Next:\n" + "\n".join(f"  {i}. {step}" for i, step in enumerate(steps, 1)))
     return out
+
+
+def _site_yaml_is_broken(content: Path, diags: Diagnostics, out: Outcome) -> bool:
+    """True, with site.yaml's errors in ``out``, when it has any: the languages, the default language and
+    the title a new file would copy are read from it, and would be guesses."""
+    shown = diags.display_path(content / "site.yaml")
+    errors = [problem for problem in diags.errors if problem.path == shown]
+    if not errors:
+        return False
+    out.code = 1
+    out.messages += [problem.format() for problem in errors]
+    out.messages.append("Nothing was created: fix site.yaml first, then run this command again.")
+    return True
 
 
 def _new_site_texts(project: Project, target: Path, code: str, out: Outcome) -> None:
@@ -545,6 +560,8 @@ def new_translation(content: Path, code: str, files: list[str]) -> Outcome:
                             "content/, or name the content folder with --content")
         return out
     project = load_project(content, diags)
+    if _site_yaml_is_broken(content, diags, out):
+        return out
     default = project.site.default_locale
     code = canonical_code(code) or code  # pt_br: the folder is pt-BR
     problem = _not_a_translation_language(project, content, code)

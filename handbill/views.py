@@ -96,7 +96,7 @@ class EntryResolver:
         self.routes, self.assets, self.diags = routes, assets, diags
         self.locale_dir = locale_dirs[entry.text_locale]
         self.default_dir = locale_dirs.get(default_locale, self.locale_dir)
-        self.page_dir = locale_dirs.get(entry.locale, self.locale_dir)  # a fallback page's language: its own folder
+        self.page_dir = locale_dirs.get(entry.locale)  # a fallback page's language: its own folder, if it has one
         self.default_locale = default_locale
 
     def base_dirs(self) -> list[Path]:
@@ -191,8 +191,11 @@ class EntryResolver:
     def _captions(self, video: Path, ref: Reference) -> dict[str, str]:
         """``{"tracks": ...}``: the video's captions files (see captions.py), published, as JSON
         ``[[href, language, label, on by default], ...]``; {} when it has none."""
-        language_dirs = {self.entry.locale: self.page_dir, self.entry.text_locale: self.locale_dir,
-                         self.default_locale: self.default_dir}  # looked in in this order
+        language_dirs: dict[str, Path] = {}  # looked in in this order: the page's language first
+        for locale, folder in ((self.entry.locale, self.page_dir), (self.entry.text_locale, self.locale_dir),
+                               (self.default_locale, self.default_dir)):
+            if folder is not None:  # (a language listed in site.yaml may have no folder yet)
+                language_dirs.setdefault(locale, folder)
         folders = [(video.parent, self.default_locale)]  # (a video in media/: beside it only, in no language's folder)
         for folder in language_dirs.values():
             try:

@@ -100,10 +100,10 @@ def test_settings_in_a_languages_site_yaml_are_warned_about_and_not_applied(make
                             "content/en/site.yaml": "title: Test\n"})
     code, _, stderr = run_build(project)
     assert code == 0, stderr
-    assert ("content/sv/site.yaml:2:11: warning: `base_url` is a setting of the whole site, so it is not read here\n"
+    assert ("content/sv/site.yaml:2:1: warning: `base_url` is a setting of the whole site, so it is not read here\n"
             "  hint: set it in content/site.yaml; a language folder's site.yaml only translates the title and the "
             "description") in stderr
-    assert "content/sv/site.yaml:3:11: warning: `fallback` is a setting of the whole site" in stderr
+    assert "content/sv/site.yaml:3:1: warning: `fallback` is a setting of the whole site" in stderr
     assert "hint: set it for this language in content/site.yaml, like fallback: {sv: skip};" in stderr
     assert ("content/en/site.yaml: warning: this file is not read: the site's own title and description, in its "
             "default language, are the ones in content/site.yaml") in stderr
@@ -115,13 +115,24 @@ def test_settings_in_a_languages_site_yaml_are_warned_about_and_not_applied(make
 
 @pytest.mark.parametrize("rel, hint", [
     ("content/sv/site.yml", "rename it to site.yaml"),
-    ("content/sv/c/site.yaml", "the site's title in another language goes in content/sv/site.yaml"),
+    ("content/sv/c/site.yaml", "a translation of the site's title goes in content/<language code>/site.yaml"),
+    ("content/en/pages/site.yaml", "a translation of the site's title goes in content/<language code>/site.yaml"),
 ])
 def test_a_site_yaml_where_none_is_read_says_where_it_goes(make_project, rel, hint):
     project = make_project({**WORLD, rel: "title: Fel plats\n"})
     code, _, stderr = run_build(project)
     assert code == 0 and f"{rel}: warning: this settings file is not read\n  hint: " in stderr
     assert hint in stderr
+
+
+def test_a_setting_that_is_not_read_is_not_checked_and_an_unknown_key_names_the_two_that_work(make_project):
+    project = make_project({**WORLD, "content/sv/site.yaml": "title: K\nbase_url: http://x\nmarkdown: foo\n"
+                                                             "beskrivning: x\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0, stderr
+    assert stderr.count("is a setting of the whole site, so it is not read here") == 2
+    assert ("content/sv/site.yaml:4:1: warning: unknown key `beskrivning` is ignored\n"
+            "  hint: the keys that work here are: description, title") in stderr
 
 
 def test_a_bad_value_in_a_languages_site_yaml_is_an_error_at_its_line(make_project):
@@ -169,3 +180,28 @@ def test_check_lists_the_site_texts_a_language_has_not_translated(make_project):
     assert "the site's title and description not translated: write them in content/fr/site.yaml" in french
     swedish = next(s for s in sections if "(sv):" in s)
     assert "the site's" not in swedish
+
+
+@pytest.mark.parametrize("command", [("new", "locale", "de"), ("new", "translation", "fr", "site.yaml")])
+def test_a_broken_site_yaml_stops_the_commands_that_copy_from_it(make_project, command):
+    broken = SITE_YAML + 'description: "Parents" campaigning\nlocales: [en, sv, ar, fr]\n'
+    project = make_project({**WORLD, "content/site.yaml": broken})
+    code, out, err = cli(project, *command)
+    assert code == 1 and "content/site.yaml:6:" in err + out and "fix site.yaml first" in err + out
+    assert not (project / "content/de").exists() and not (project / "content/fr").exists()
+
+
+def test_a_translated_title_in_an_untranslated_sentence_says_its_own_language(make_project):
+    """Khmer has no theme strings: the privacy note of the story form is the English sentence, marked English,
+    and the Khmer site title inside it is marked Khmer; on Swedish pages the Swedish sentence needs neither."""
+    files = {**WORLD, "content/site.yaml": SITE_YAML + "locales: [en, sv, km]\n",
+             "content/km/site.yaml": "title: សម្ព័ន្ធគ្រួសារ\n",
+             "content/en/c/campaign.yaml": MINIMAL["content/en/c/campaign.yaml"]
+             + "stories:\n  submit: {endpoint: https://example.org/stories}\n"}
+    built = build_files(make_project(files))
+    khmer = parse_html(built["km/c/share-your-story/index.html"])
+    (title,) = [span for span in khmer.iter("span") if text_of(span) == "សម្ព័ន្ធគ្រួសារ"]
+    (note,) = [span for span in khmer.iter("span") if span.get("lang") == "en" and title in list(span)]
+    assert (title.get("lang"), note.get("lang")) == ("km", "en") and text_of(note).startswith("Your story goes to")
+    swedish = parse_html(built["sv/c/share-your-story/index.html"])
+    assert not [span for span in swedish.iter("span") if text_of(span) == "Testsajten"]

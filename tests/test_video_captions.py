@@ -203,3 +203,18 @@ def test_two_captions_files_in_one_language_are_one_warning(make_project):
     assert code == 0 and stderr.count("warning:") == 1
     assert ("content/en/c/stories/clip.vtt: warning: these captions are not shown: clip.en.vtt are captions in the "
             "same language (en)") in stderr
+
+
+@pytest.mark.parametrize("written, warned", [('<video src="clip.mp4" controls>', True), ('<video src="clip.mp4"/>', False)])
+def test_a_video_never_closed_keeps_the_rest_of_the_story_visible(make_project, written, warned):
+    body = f"Before.\n\n{written}\n\nThen we marched.\n\n![Maria at the rally](clip.mp4)\n\nThe end.\n"
+    project = make_project({**WORLD, "content/en/c/stories/maria.md": story("Maria's well", body)})
+    code, _, stderr = run_build(project)
+    assert code == 0 and ("this <video> is never closed" in stderr) == warned, stderr
+    page = project / "site/c/stories/maria/index.html"
+    tree = parse_html(page.read_bytes())
+    (prose,) = [div for div in tree.iter("div") if div.get("class") == "prose"]
+    paragraphs = [p.text for p in prose.iter("p") if p.text]
+    assert "Then we marched." in paragraphs and "The end." in paragraphs
+    assert not [p for video in prose.iter("video") for p in video.iter("p")]  # no text hidden in a player
+    assert html_errors([str(page)]) == []
