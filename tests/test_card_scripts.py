@@ -244,6 +244,8 @@ def test_a_keycap_emoji_leaves_its_digit_and_no_box(tmp_path):
     ("ព្រះរាជាណាចក្រកម្ពុជាជាតិសាសនាព្រះមហាក្សត្រ" * 3, "km"),  # no spaces; coeng (U+17D2) stacks the next letter
     ("ကျွန်ုပ်တို့ရေသန့်ရရှိရန်တိုက်ပွဲဝင်နေကြသည်" * 3, "my"),  # the Myanmar stacker, U+1039, and marks
     ("เด็กทุกคนควรได้รับการศึกษาที่ดีและน้ำสะอาดโรงเรียนใกล้บ้าน" * 2, "th"),  # vowels written before the consonant
+    ("สำหรับการทำงานจำนวนมากน้ำสำคัญกำลังคำนำ" * 3, "th"),  # ำ (sara am) ends the syllable it follows
+    ("ຂ້ອຍຕ້ອງເລືອກລະຫວ່າງລູກກັບວຽກງານທຳມາຫາກິນນຳ້ຄຳ" * 3, "lo"),
     ("क्षत्रियक्षमताश्रमिकद्वारासंघर्षक्षेत्रप्रशिक्षण" * 2, "hi"),  # conjuncts joined by the virama
 ])
 def test_a_word_too_long_for_a_line_is_cut_between_clusters(text, lang):
@@ -256,4 +258,5 @@ def test_a_word_too_long_for_a_line_is_cut_between_clusters(text, lang):
             before, first = shaped.text[start - 1], shaped.text[start]
             assert unicodedata.category(first)[0] != "M", (width, shaped.text[start - 2:start + 2])
             assert before not in "\u17d2\u1039\u094d", (width, shaped.text[start - 2:start + 2])
-            assert before not in "เแโใไ", (width, shaped.text[start - 2:start + 2])
+            assert before not in "เแโใไເແໂໃໄ", (width, shaped.text[start - 2:start + 2])
+            assert first not in "ะาำๅະາຳ", (width, shaped.text[start - 2:start + 2])

@@ -74,6 +74,13 @@ def test_the_pages_with_captions_are_valid_html(built):
     ("clip.final.vtt", ENGLISH_CUES,
      "content/en/c/stories/clip.final.vtt: warning: these captions are not shown: `final` in their name is not a "
      "language code\n  hint: name them clip.vtt (in the language of the text) or clip.<language code>.vtt"),
+    ("clip.sv.vtt", "WEBVTT\r\n\r\n00:00.000 --> 00:02.000\r\nHej\r\n".encode("utf-16"),
+     "content/en/c/stories/clip.sv.vtt: warning: these captions are not shown: they are saved as UTF-16, and "
+     "browsers read captions only as UTF-8\n  hint: open them in a text editor and save them again with the "
+     "encoding UTF-8"),
+    ("clip.sv.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\nHej på dig\n".encode("cp1252"),
+     "content/en/c/stories/clip.sv.vtt: warning: these captions are not shown: they are saved as another encoding "
+     "than UTF-8"),
     ("clip.sv.vtt", b"1\n00:00:00,000 --> 00:00:02,000\nHej\n",
      "content/en/c/stories/clip.sv.vtt: warning: these captions are not shown: a WebVTT file starts with the line "
      "WEBVTT, and this one does not"),
@@ -218,3 +225,12 @@ def test_a_video_never_closed_keeps_the_rest_of_the_story_visible(make_project, 
     assert "Then we marched." in paragraphs and "The end." in paragraphs
     assert not [p for video in prose.iter("video") for p in video.iter("p")]  # no text hidden in a player
     assert html_errors([str(page)]) == []
+
+
+def test_a_language_with_no_folder_yet_is_offered_the_captions_there_are_in_their_own_languages(make_project):
+    """sv is listed but has no folder: its pages show the English text, the English captions as English."""
+    project = make_project({**WORLD, "content/site.yaml": SITE_YAML + "locales: [en, ar, fa, sv]\n"})
+    code, _, stderr = run_build(project)
+    assert code == 0 and "captions" not in stderr, stderr
+    assert [(lang, on) for lang, _, on, _ in tracks(snapshot(project / "site"), "sv/c/stories/maria/index.html")] == [
+        ("ar", False), ("en", False)]
