@@ -30,34 +30,32 @@ TEXT_ONLY = ("title", "option", "textarea", "script", "style")  # elements whose
 _TAG_OR_COMMENT = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*|/?$)")  # `<` last: a tag named by {{ ... }}
 
 
-class ForeignText(str):
-    """A UI string in another language than the page's: ``lang`` and ``dir`` are its own."""
+class TextInLanguage(str):
+    """A text that knows its language: ``lang`` and ``dir``."""
 
     __slots__ = ("lang", "dir")
 
-    def __new__(cls, text: str, lang: str, direction: str) -> ForeignText:
+    def __new__(cls, text: str, lang: str, direction: str) -> TextInLanguage:
         made = super().__new__(cls, text)
         made.lang, made.dir = lang, direction
         return made
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return ForeignText, (str(self), self.lang, self.dir)
+        return type(self), (str(self), self.lang, self.dir)
 
 
-class InLanguage(str):
+class ForeignText(TextInLanguage):
+    """A UI string in another language than the page's: ``lang`` and ``dir`` are its own."""
+
+    __slots__ = ()
+
+
+class InLanguage(TextInLanguage):
     """A text in the page's language that says which it is, for a UI string in another language to mark
     it when it puts it in (a translated site title in the English fallback of a privacy note). Written
     anywhere else, it is a plain string."""
 
-    __slots__ = ("lang", "dir")
-
-    def __new__(cls, text: str, lang: str, direction: str) -> InLanguage:
-        made = super().__new__(cls, text)
-        made.lang, made.dir = lang, direction
-        return made
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return InLanguage, (str(self), self.lang, self.dir)
+    __slots__ = ()
 
 
 class MixedText(str):

@@ -27,7 +27,7 @@ from typing import Callable
 
 from .diagnostics import Diagnostics, did_you_mean
 from .formats import LocaleFormats
-from .foreign import ForeignText, InLanguage, MixedText
+from .foreign import ForeignText, MixedText, TextInLanguage
 from .localecodes import (NO_DATA_LOCALE, english_name, has_data, locale_data, parent_locale, parse_locale,
                           text_direction)
 from .project import too_big
@@ -372,7 +372,7 @@ def _filled(text: str, values: dict[str, object], language: str) -> tuple[str, t
         piece = str(value)
         out += [text[at:match.start()], piece]
         size += match.start() - at
-        if isinstance(value, (ForeignText, InLanguage)) and value.lang.split("-")[0].lower() != base and piece:
+        if isinstance(value, TextInLanguage) and value.lang.split("-")[0].lower() != base and piece:
             parts.append((size, size + len(piece), value.lang, value.dir))
         size += len(piece)
         at = match.end()
