@@ -7,9 +7,10 @@ A translation's folder is looked in first, then the original's: ``content/sv/...
 beside the Swedish story captions the video the English folder holds.
 
 ``maria.en.sdh.vtt`` and ``maria.en.cc.vtt`` (captions for deaf and hard-of-hearing viewers, as
-subtitle tools name them) are English. Browsers play only WebVTT, so a SubRip file (``maria.srt``, what most subtitle tools save),
-a file named after the video whose language part is no language code, and a ``.vtt`` that
-does not start with ``WEBVTT`` are problems to report, never published.
+subtitle tools name them) are English. Browsers play only WebVTT in UTF-8, so a SubRip file
+(``maria.srt``, what most subtitle tools save), a file named after the video whose language
+part is no language code, a file in another encoding and a ``.vtt`` that does not start with
+``WEBVTT`` are problems to report, never published.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .localecodes import canonical_code
-from .sources import file_start, is_junk
+from .sources import is_junk
 
 WEBVTT_SUFFIX = "vtt"
 SUBRIP_SUFFIX = "srt"
@@ -80,15 +81,8 @@ def find_captions(video: Path, folders: list[tuple[Path, str]],
                                                       "name is not a language code",
                                                 f"name them {stem}.vtt (in the language of the text) or "
                                                 f"{stem}.<language code>.vtt, like {stem}.sv.vtt"))
-            elif (encoding := _encoding_problem(path)) is not None:
-                problems.append(CaptionsProblem(path, f"these captions are not shown: they are saved as {encoding}, "
-                                                      "and browsers read captions only as UTF-8",
-                                                "open them in a text editor and save them again with the encoding "
-                                                "UTF-8"))
-            elif not _is_webvtt(path):
-                problems.append(CaptionsProblem(path, "these captions are not shown: a WebVTT file starts with "
-                                                      "the line WEBVTT, and this one does not",
-                                                "check that the file holds captions, saved as WebVTT (.vtt)"))
+            elif (problem := _unreadable(path)) is not None:
+                problems.append(CaptionsProblem(path, *problem))
             elif lang in here:
                 problems.append(CaptionsProblem(path, f"these captions are not shown: {here[lang].name} are "
                                                       f"captions in the same language ({lang}), and a video shows "
@@ -100,23 +94,25 @@ def find_captions(video: Path, folders: list[tuple[Path, str]],
     return sorted(found.values(), key=lambda captions: captions.lang), problems
 
 
-def _encoding_problem(path: Path) -> str | None:
-    """What the file is saved as when it is not UTF-8 (Notepad's "Unicode" is UTF-16), judged by its
-    first 256 KB; None when it reads as UTF-8 (or cannot be read: said elsewhere)."""
+def _unreadable(path: Path) -> tuple[str, str] | None:
+    """(message, hint) when a browser could not show the file as captions: not UTF-8 (Notepad's "Unicode" is
+    UTF-16; judged by its first 256 KB, read once), or not starting with the line WEBVTT; else None."""
     try:
         with path.open("rb") as file:
             start = file.read(256 * 1024)
     except OSError:
-        return None
-    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)  # (a character cut at the end is fine)
-    except UnicodeDecodeError:
-        return "another encoding than UTF-8 (such as Windows-1252)"
+        return None  # (said by the step that publishes it)
+    encoding = "UTF-16" if start.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    if encoding is None:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(start, final=False)  # (a character cut at the end is fine)
+        except UnicodeDecodeError:
+            encoding = "another encoding than UTF-8 (such as Windows-1252)"
+    if encoding is not None:
+        return (f"these captions are not shown: they are saved as {encoding}, and browsers read captions only as "
+                "UTF-8", "open them in a text editor and save them again with the encoding UTF-8")
+    first = start.removeprefix(b"\xef\xbb\xbf")[:7]
+    if not first.startswith(b"WEBVTT") or first[6:7] not in (b"", b" ", b"\t", b"\n", b"\r"):
+        return ("these captions are not shown: a WebVTT file starts with the line WEBVTT, and this one does not",
+                "check that the file holds captions, saved as WebVTT (.vtt)")
     return None
-
-
-def _is_webvtt(path: Path) -> bool:
-    start = file_start(path, 7)
-    return start.startswith(b"WEBVTT") and (len(start) == 6 or start[6:7] in (b" ", b"\t", b"\n", b"\r"))

@@ -332,10 +332,10 @@ def _misspelt_markdown(rel: str, path: Path) -> tuple[str, str] | None:
 
 def _opens_front_matter(path: Path) -> bool:
     """The file's first line is ``---``, as a story's or page's is."""
-    return file_start(path, 8).rstrip(b" \t").startswith((b"---\n", b"---\r"))
+    return _file_start(path, 8).rstrip(b" \t").startswith((b"---\n", b"---\r"))
 
 
-def file_start(path: Path, size: int) -> bytes:
+def _file_start(path: Path, size: int) -> bytes:
     """The first ``size`` bytes of a text file, without its byte order mark; b"" when it cannot be read."""
     try:
         with path.open("rb") as file:

@@ -23,7 +23,7 @@ from .markup import MarkdownRenderer, Reference
 from .recent import Recent
 from .routes import Routes
 from .text import strip_controls
-from .foreign import ForeignText
+from .foreign import TextInLanguage
 from .formats import LocaleFormats
 from .localecodes import native_name
 from .localecodes import text_direction as _direction
@@ -75,10 +75,10 @@ class EntryView:
     def dir_of(self, key: str) -> str:
         return text_direction(self.lang_of(key))
 
-    def in_own_language(self, key: str) -> ForeignText:
+    def in_own_language(self, key: str) -> TextInLanguage:
         """A field as a text that knows its language, to put into a UI string (``t('next_story',
         title=story.in_own_language('title'))``): marked there when its language is not the string's."""
-        return ForeignText(getattr(self, key), self.lang_of(key), self.dir_of(key))
+        return TextInLanguage(getattr(self, key), self.lang_of(key), self.dir_of(key))
 
 
 @functools.lru_cache(maxsize=256)
@@ -177,7 +177,7 @@ class EntryResolver:
         try:
             path = self.assets.find(ref.target, self.base_dirs(), percent_encoded=False)
             if path.suffix.lower() in VIDEO_SUFFIXES:
-                return {"src": self.routes.href(self.assets.file(path).path), **self._captions(path, ref)}
+                return {"src": self.routes.href(self.assets.file(path).path), **self._captions(path)}
             published = self.assets.image(path)
         except (AssetProblem, ImageProblem) as problem:
             self.diags.error(self.source_path, ref.line, 0, problem.message, problem.hint)
@@ -188,7 +188,7 @@ class EntryResolver:
                 **({"srcset": srcset, "sizes": BODY_IMAGE_SIZES} if srcset else {})}
 
 
-    def _captions(self, video: Path, ref: Reference) -> dict[str, str]:
+    def _captions(self, video: Path) -> dict[str, str]:
         """``{"tracks": ...}``: the video's captions files (see captions.py), published, as JSON
         ``[[href, language, label, on by default], ...]``; {} when it has none."""
         language_dirs: dict[str, Path] = {}  # looked in in this order: the page's language first
